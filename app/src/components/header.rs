@@ -1,0 +1,52 @@
+//! The site header: name, main navigation and, once the page is interactive,
+//! a menu button that folds the navigation away on small screens.
+//!
+//! Without JavaScript the navigation simply stays open: every link works.
+
+use crate::i18n::use_texts;
+use leptos::prelude::*;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let t = use_texts();
+    // Effects run only in the browser: `enhanced` turns true once hydrated.
+    let (enhanced, set_enhanced) = signal(false);
+    let (open, set_open) = signal(false);
+    Effect::new(move |_| set_enhanced.set(true));
+
+    view! {
+        <a class="skip-link" href="#main">{t.skip_to_content}</a>
+        <header class="site-header">
+            <div class="header-bar">
+                <a class="brand" href="/">
+                    <span class="brand-name">{t.site_name}</span>
+                    <span class="brand-tagline">{t.tagline}</span>
+                </a>
+                <Show when=move || enhanced.get()>
+                    <button
+                        type="button"
+                        class="menu-toggle"
+                        aria-controls="site-nav"
+                        aria-expanded=move || open.get().to_string()
+                        on:click=move |_| set_open.update(|o| *o = !*o)
+                    >
+                        {t.menu}
+                    </button>
+                </Show>
+            </div>
+            <nav
+                id="site-nav"
+                class="site-nav"
+                class:folded=move || enhanced.get() && !open.get()
+                aria-label=t.main_navigation
+            >
+                <ul>
+                    <li><a href="/">{t.nav_home}</a></li>
+                    <li><a href="/initiatives">{t.nav_initiatives}</a></li>
+                    <li><a href="/propose">{t.nav_propose}</a></li>
+                    <li><a href="/login">{t.nav_sign_in}</a></li>
+                </ul>
+            </nav>
+        </header>
+    }
+}

@@ -1,0 +1,7 @@
+//! Small shared components.
+
+pub mod footer;
+pub mod header;
+
+pub use footer::Footer;
+pub use header::Header;

@@ -1,0 +1,464 @@
+//! The lifecycle of an initiative as one pure function.
+//!
+//! [`apply`] holds the whole authorization table of DESIGN.md: which role may
+//! do what in which state, the coach's mandate and the four-eyes rule. The
+//! server uses it to decide (inside a transaction, guarded by the state it
+//! read) and the UI uses it to show only the actions that are allowed.
+
+use super::money::Cents;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Where an initiative stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Draft,
+    Submitted,
+    InReview,
+    ChangesRequested,
+    AwaitingCosign,
+    Approved,
+    Funded,
+    Reporting,
+    Completed,
+    Rejected,
+    Cancelled,
+    Withdrawn,
+}
+
+impl State {
+    pub const ALL: [State; 12] = [
+        State::Draft,
+        State::Submitted,
+        State::InReview,
+        State::ChangesRequested,
+        State::AwaitingCosign,
+        State::Approved,
+        State::Funded,
+        State::Reporting,
+        State::Completed,
+        State::Rejected,
+        State::Cancelled,
+        State::Withdrawn,
+    ];
+
+    /// The name stored in the database and used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Draft => "draft",
+            State::Submitted => "submitted",
+            State::InReview => "in_review",
+            State::ChangesRequested => "changes_requested",
+            State::AwaitingCosign => "awaiting_cosign",
+            State::Approved => "approved",
+            State::Funded => "funded",
+            State::Reporting => "reporting",
+            State::Completed => "completed",
+            State::Rejected => "rejected",
+            State::Cancelled => "cancelled",
+            State::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Reads a stored state name.
+    pub fn parse(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Whether the public may see an initiative in this state: approved and later.
+    pub fn is_public(self) -> bool {
+        matches!(
+            self,
+            State::Approved | State::Funded | State::Reporting | State::Completed
+        )
+    }
+
+    /// Whether grant money is committed from the fund in this state.
+    pub fn holds_grant(self) -> bool {
+        matches!(
+            self,
+            State::Approved | State::Funded | State::Reporting | State::Completed
+        )
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The role a signed-in person has on the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Visitor,
+    Resident,
+    Coach,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Visitor => "visitor",
+            Role::Resident => "resident",
+            Role::Coach => "coach",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Visitor, Role::Resident, Role::Coach, Role::Admin]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// Who is asking, seen from one initiative.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub role: Option<Role>,
+    /// The largest grant this person may approve alone (coaches only).
+    pub mandate: Option<Cents>,
+    /// Whether this person coaches the initiative's neighbourhood.
+    pub coaches_neighbourhood: bool,
+}
+
+impl Actor {
+    pub fn visitor() -> Actor {
+        Actor::default()
+    }
+
+    fn role(&self) -> Role {
+        self.role.unwrap_or(Role::Visitor)
+    }
+}
+
+/// What the server knows about the initiative when deciding.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Facts {
+    pub initiator_id: i64,
+    pub co_initiator_ids: Vec<i64>,
+    pub coach_id: Option<i64>,
+    /// Who approved the pending or granted amount.
+    pub approver_id: Option<i64>,
+    pub amount_asked: Cents,
+    /// The approved amount, set once approval has been given (also while awaiting co-sign).
+    pub amount_approved: Option<Cents>,
+}
+
+impl Facts {
+    fn is_initiator(&self, a: &Actor) -> bool {
+        a.user_id == Some(self.initiator_id)
+    }
+    fn is_co_initiator(&self, a: &Actor) -> bool {
+        a.user_id
+            .is_some_and(|id| self.co_initiator_ids.contains(&id))
+    }
+    fn is_claiming_coach(&self, a: &Actor) -> bool {
+        a.role == Some(Role::Coach) && a.user_id.is_some() && a.user_id == self.coach_id
+    }
+}
+
+/// Something a person asks to do to an initiative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "action")]
+pub enum Action {
+    Edit,
+    Delete,
+    Submit,
+    Withdraw,
+    Claim,
+    Message,
+    AskChanges,
+    Reject,
+    Approve { amount: Cents },
+    CoSign,
+    PayOut,
+    Cancel,
+    SubmitReport,
+    AcceptReport,
+    AskMoreReport,
+    Give { amount: Cents },
+}
+
+impl Action {
+    /// The name stored in the event log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Edit => "edit",
+            Action::Delete => "delete",
+            Action::Submit => "submit",
+            Action::Withdraw => "withdraw",
+            Action::Claim => "claim",
+            Action::Message => "message",
+            Action::AskChanges => "ask_changes",
+            Action::Reject => "reject",
+            Action::Approve { .. } => "approve",
+            Action::CoSign => "co_sign",
+            Action::PayOut => "pay_out",
+            Action::Cancel => "cancel",
+            Action::SubmitReport => "submit_report",
+            Action::AcceptReport => "accept_report",
+            Action::AskMoreReport => "ask_more_report",
+            Action::Give { .. } => "give",
+        }
+    }
+}
+
+/// What the fund's money does as part of a transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MoneyEffect {
+    /// Commit this amount from the fund to the initiative (approval, co-sign).
+    Commit(Cents),
+    /// Return the committed amount to the fund (cancel).
+    Release(Cents),
+    /// Pay the committed amount out to the initiator.
+    PayOut(Cents),
+    /// A neighbour's gift to the initiative.
+    Gift(Cents),
+}
+
+/// An allowed step: the state it leaves, the state it reaches, and any money it moves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub from: State,
+    pub to: State,
+    pub amount: Option<Cents>,
+    pub money: Option<MoneyEffect>,
+}
+
+/// Why a step is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("not allowed for this person")]
+    Forbidden,
+    #[error("not possible in state {0}")]
+    WrongState(State),
+    #[error("amount must be more than zero and at most the amount asked")]
+    InvalidAmount,
+    #[error("the approver cannot co-sign their own approval")]
+    SelfCosign,
+    #[error("the amount exceeds the co-signer's mandate")]
+    AboveMandate,
+}
+
+/// Decides whether `actor` may take `action` on an initiative in `state`.
+///
+/// # Errors
+/// [`TransitionError`] says why the step is refused; nothing may change then.
+pub fn apply(
+    state: State,
+    action: &Action,
+    actor: &Actor,
+    facts: &Facts,
+) -> Result<Transition, TransitionError> {
+    use State as S;
+    let role = actor.role();
+    let signed_in = actor.user_id.is_some() && role != Role::Visitor;
+    let initiator = signed_in && facts.is_initiator(actor);
+    let co_initiator = signed_in && facts.is_co_initiator(actor);
+    let claiming_coach = facts.is_claiming_coach(actor);
+    let admin = signed_in && role == Role::Admin;
+
+    let stay = |amount: Option<Cents>, money: Option<MoneyEffect>| Transition {
+        from: state,
+        to: state,
+        amount,
+        money,
+    };
+    let go = |to: State| Transition {
+        from: state,
+        to,
+        amount: None,
+        money: None,
+    };
+    let require = |allowed_states: &[State], who: bool| -> Result<(), TransitionError> {
+        if !who {
+            Err(TransitionError::Forbidden)
+        } else if !allowed_states.contains(&state) {
+            Err(TransitionError::WrongState(state))
+        } else {
+            Ok(())
+        }
+    };
+
+    match action {
+        Action::Edit => {
+            require(&[S::Draft, S::ChangesRequested], initiator || co_initiator)?;
+            Ok(stay(None, None))
+        }
+        Action::Delete => {
+            require(&[S::Draft], initiator)?;
+            Ok(stay(None, None))
+        }
+        Action::Submit => {
+            require(&[S::Draft, S::ChangesRequested], initiator)?;
+            Ok(go(S::Submitted))
+        }
+        Action::Withdraw => {
+            require(
+                &[
+                    S::Draft,
+                    S::Submitted,
+                    S::InReview,
+                    S::ChangesRequested,
+                    S::AwaitingCosign,
+                ],
+                initiator,
+            )?;
+            Ok(go(S::Withdrawn))
+        }
+        Action::Claim => {
+            // A coach of the neighbourhood; once claimed, the same coach stays the
+            // single contact. Nobody coaches their own initiative.
+            let may = signed_in
+                && role == Role::Coach
+                && actor.coaches_neighbourhood
+                && !initiator
+                && !co_initiator
+                && (facts.coach_id.is_none() || claiming_coach);
+            require(&[S::Submitted], may)?;
+            Ok(go(S::InReview))
+        }
+        Action::Message => {
+            let may = initiator || co_initiator || claiming_coach || admin;
+            if !may {
+                return Err(TransitionError::Forbidden);
+            }
+            if state == S::Draft {
+                return Err(TransitionError::WrongState(state));
+            }
+            Ok(stay(None, None))
+        }
+        Action::AskChanges => {
+            require(&[S::InReview], claiming_coach)?;
+            Ok(go(S::ChangesRequested))
+        }
+        Action::Reject => {
+            require(&[S::InReview], claiming_coach)?;
+            Ok(go(S::Rejected))
+        }
+        Action::Approve { amount } => {
+            require(&[S::InReview], claiming_coach)?;
+            if amount.0 <= 0 || *amount > facts.amount_asked {
+                return Err(TransitionError::InvalidAmount);
+            }
+            let mandate = actor.mandate.unwrap_or(Cents::ZERO);
+            if *amount <= mandate {
+                Ok(Transition {
+                    from: state,
+                    to: S::Approved,
+                    amount: Some(*amount),
+                    money: Some(MoneyEffect::Commit(*amount)),
+                })
+            } else {
+                Ok(Transition {
+                    from: state,
+                    to: S::AwaitingCosign,
+                    amount: Some(*amount),
+                    money: None,
+                })
+            }
+        }
+        Action::CoSign => {
+            let coach = signed_in && role == Role::Coach;
+            require(&[S::AwaitingCosign], admin || coach)?;
+            if actor.user_id.is_some() && actor.user_id == facts.approver_id {
+                return Err(TransitionError::SelfCosign);
+            }
+            let amount = facts
+                .amount_approved
+                .ok_or(TransitionError::InvalidAmount)?;
+            if !admin && actor.mandate.unwrap_or(Cents::ZERO) < amount {
+                return Err(TransitionError::AboveMandate);
+            }
+            Ok(Transition {
+                from: state,
+                to: S::Approved,
+                amount: Some(amount),
+                money: Some(MoneyEffect::Commit(amount)),
+            })
+        }
+        Action::PayOut => {
+            require(&[S::Approved], claiming_coach || admin)?;
+            let amount = facts
+                .amount_approved
+                .ok_or(TransitionError::InvalidAmount)?;
+            Ok(Transition {
+                from: state,
+                to: S::Funded,
+                amount: Some(amount),
+                money: Some(MoneyEffect::PayOut(amount)),
+            })
+        }
+        Action::Cancel => {
+            require(&[S::Approved], claiming_coach || admin)?;
+            let amount = facts
+                .amount_approved
+                .ok_or(TransitionError::InvalidAmount)?;
+            Ok(Transition {
+                from: state,
+                to: S::Cancelled,
+                amount: Some(amount),
+                money: Some(MoneyEffect::Release(amount)),
+            })
+        }
+        Action::SubmitReport => {
+            require(&[S::Funded], initiator)?;
+            Ok(go(S::Reporting))
+        }
+        Action::AcceptReport => {
+            require(&[S::Reporting], claiming_coach)?;
+            Ok(go(S::Completed))
+        }
+        Action::AskMoreReport => {
+            require(&[S::Reporting], claiming_coach)?;
+            Ok(go(S::Funded))
+        }
+        Action::Give { amount } => {
+            require(&[S::Approved, S::Funded], true)?;
+            if amount.0 <= 0 {
+                return Err(TransitionError::InvalidAmount);
+            }
+            Ok(stay(Some(*amount), Some(MoneyEffect::Gift(*amount))))
+        }
+    }
+}
+
+/// Every action a person could try, for listing what the UI may offer.
+pub fn candidate_actions(facts: &Facts) -> Vec<Action> {
+    let asked = facts.amount_asked;
+    vec![
+        Action::Edit,
+        Action::Delete,
+        Action::Submit,
+        Action::Withdraw,
+        Action::Claim,
+        Action::Message,
+        Action::AskChanges,
+        Action::Reject,
+        Action::Approve { amount: asked },
+        Action::CoSign,
+        Action::PayOut,
+        Action::Cancel,
+        Action::SubmitReport,
+        Action::AcceptReport,
+        Action::AskMoreReport,
+        Action::Give { amount: Cents(100) },
+    ]
+}
+
+/// The actions `actor` may take now: what the UI shows.
+pub fn allowed_actions(state: State, actor: &Actor, facts: &Facts) -> Vec<Action> {
+    candidate_actions(facts)
+        .into_iter()
+        .filter(|a| apply(state, a, actor, facts).is_ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

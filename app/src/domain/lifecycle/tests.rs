@@ -1,0 +1,581 @@
+//! The authorization table of DESIGN.md, written out independently of
+//! [`apply`], and checked for every action × state × kind of person.
+
+use super::*;
+use crate::domain::ledger::{AccountKey, Ledger, LedgerError, LedgerTransaction};
+use proptest::prelude::*;
+use State as S;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Visitor,
+    Stranger,
+    Initiator,
+    CoInitiator,
+    /// The coach who claimed the initiative and approved it.
+    ClaimingCoach,
+    /// Another coach of the same neighbourhood, with a large mandate.
+    NeighbourhoodCoach,
+    /// A coach of another neighbourhood, with a large mandate.
+    OtherCoach,
+    Admin,
+}
+
+const EVERYONE: [Who; 8] = [
+    Who::Visitor,
+    Who::Stranger,
+    Who::Initiator,
+    Who::CoInitiator,
+    Who::ClaimingCoach,
+    Who::NeighbourhoodCoach,
+    Who::OtherCoach,
+    Who::Admin,
+];
+
+fn actor(who: Who) -> Actor {
+    let person = |id: i64, role: Role| Actor {
+        user_id: Some(id),
+        role: Some(role),
+        mandate: None,
+        coaches_neighbourhood: false,
+    };
+    let coach = |id: i64, nbh: bool| Actor {
+        user_id: Some(id),
+        role: Some(Role::Coach),
+        mandate: Some(Cents::euros(1_000)),
+        coaches_neighbourhood: nbh,
+    };
+    match who {
+        Who::Visitor => Actor::visitor(),
+        Who::Stranger => person(3, Role::Resident),
+        Who::Initiator => person(1, Role::Resident),
+        Who::CoInitiator => person(2, Role::Resident),
+        Who::ClaimingCoach => coach(10, true),
+        Who::NeighbourhoodCoach => coach(11, true),
+        Who::OtherCoach => coach(12, false),
+        Who::Admin => person(20, Role::Admin),
+    }
+}
+
+fn facts() -> Facts {
+    Facts {
+        initiator_id: 1,
+        co_initiator_ids: vec![2],
+        coach_id: Some(10),
+        approver_id: Some(10),
+        amount_asked: Cents::euros(500),
+        amount_approved: Some(Cents::euros(400)),
+    }
+}
+
+const NOT_DRAFT: [State; 11] = [
+    S::Submitted,
+    S::InReview,
+    S::ChangesRequested,
+    S::AwaitingCosign,
+    S::Approved,
+    S::Funded,
+    S::Reporting,
+    S::Completed,
+    S::Rejected,
+    S::Cancelled,
+    S::Withdrawn,
+];
+
+/// (action, states it is allowed in, who may take it, where it leads; None = stays).
+fn table() -> Vec<(Action, Vec<State>, Vec<Who>, Option<State>)> {
+    use Who::*;
+    vec![
+        (
+            Action::Edit,
+            vec![S::Draft, S::ChangesRequested],
+            vec![Initiator, CoInitiator],
+            None,
+        ),
+        (Action::Delete, vec![S::Draft], vec![Initiator], None),
+        (
+            Action::Submit,
+            vec![S::Draft, S::ChangesRequested],
+            vec![Initiator],
+            Some(S::Submitted),
+        ),
+        (
+            Action::Withdraw,
+            vec![
+                S::Draft,
+                S::Submitted,
+                S::InReview,
+                S::ChangesRequested,
+                S::AwaitingCosign,
+            ],
+            vec![Initiator],
+            Some(S::Withdrawn),
+        ),
+        // Already claimed by coach 10: only that coach takes it back into review.
+        (
+            Action::Claim,
+            vec![S::Submitted],
+            vec![ClaimingCoach],
+            Some(S::InReview),
+        ),
+        (
+            Action::Message,
+            NOT_DRAFT.to_vec(),
+            vec![Initiator, CoInitiator, ClaimingCoach, Admin],
+            None,
+        ),
+        (
+            Action::AskChanges,
+            vec![S::InReview],
+            vec![ClaimingCoach],
+            Some(S::ChangesRequested),
+        ),
+        (
+            Action::Reject,
+            vec![S::InReview],
+            vec![ClaimingCoach],
+            Some(S::Rejected),
+        ),
+        (
+            Action::Approve {
+                amount: Cents::euros(400),
+            },
+            vec![S::InReview],
+            vec![ClaimingCoach],
+            Some(S::Approved),
+        ),
+        (
+            Action::CoSign,
+            vec![S::AwaitingCosign],
+            vec![NeighbourhoodCoach, OtherCoach, Admin],
+            Some(S::Approved),
+        ),
+        (
+            Action::PayOut,
+            vec![S::Approved],
+            vec![ClaimingCoach, Admin],
+            Some(S::Funded),
+        ),
+        (
+            Action::Cancel,
+            vec![S::Approved],
+            vec![ClaimingCoach, Admin],
+            Some(S::Cancelled),
+        ),
+        (
+            Action::SubmitReport,
+            vec![S::Funded],
+            vec![Initiator],
+            Some(S::Reporting),
+        ),
+        (
+            Action::AcceptReport,
+            vec![S::Reporting],
+            vec![ClaimingCoach],
+            Some(S::Completed),
+        ),
+        (
+            Action::AskMoreReport,
+            vec![S::Reporting],
+            vec![ClaimingCoach],
+            Some(S::Funded),
+        ),
+        (
+            Action::Give {
+                amount: Cents(2_500),
+            },
+            vec![S::Approved, S::Funded],
+            EVERYONE.to_vec(),
+            None,
+        ),
+    ]
+}
+
+#[test]
+fn every_action_state_and_person_matches_the_table() {
+    let facts = facts();
+    let mut checked = 0;
+    for (action, states, whos, to) in table() {
+        for state in State::ALL {
+            for who in EVERYONE {
+                let result = apply(state, &action, &actor(who), &facts);
+                let expected = states.contains(&state) && whos.contains(&who);
+                assert_eq!(
+                    result.is_ok(),
+                    expected,
+                    "{action:?} in {state:?} by {who:?}: got {result:?}"
+                );
+                if let Ok(t) = result {
+                    assert_eq!(t.from, state);
+                    assert_eq!(t.to, to.unwrap_or(state), "{action:?} in {state:?}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 16 * 12 * 8);
+}
+
+#[test]
+fn the_table_covers_every_action() {
+    let listed: Vec<&str> = table().iter().map(|(a, ..)| a.name()).collect();
+    for action in candidate_actions(&facts()) {
+        assert!(listed.contains(&action.name()), "{} missing", action.name());
+    }
+}
+
+#[test]
+fn an_unclaimed_initiative_is_claimed_by_a_coach_of_its_neighbourhood() {
+    let unclaimed = Facts {
+        coach_id: None,
+        approver_id: None,
+        ..facts()
+    };
+    for (who, ok) in [
+        (Who::ClaimingCoach, true),
+        (Who::NeighbourhoodCoach, true),
+        (Who::OtherCoach, false),
+        (Who::Admin, false),
+        (Who::Initiator, false),
+        (Who::Visitor, false),
+    ] {
+        assert_eq!(
+            apply(S::Submitted, &Action::Claim, &actor(who), &unclaimed).is_ok(),
+            ok,
+            "{who:?}"
+        );
+    }
+}
+
+#[test]
+fn a_coach_never_claims_their_own_initiative() {
+    let own = Facts {
+        initiator_id: 11,
+        coach_id: None,
+        ..facts()
+    };
+    assert_eq!(
+        apply(
+            S::Submitted,
+            &Action::Claim,
+            &actor(Who::NeighbourhoodCoach),
+            &own
+        ),
+        Err(TransitionError::Forbidden)
+    );
+}
+
+#[test]
+fn approval_above_the_mandate_waits_for_a_cosigner() {
+    let f = Facts {
+        amount_asked: Cents::euros(2_000),
+        ..facts()
+    };
+    let t = apply(
+        S::InReview,
+        &Action::Approve {
+            amount: Cents::euros(1_500),
+        },
+        &actor(Who::ClaimingCoach),
+        &f,
+    )
+    .unwrap();
+    assert_eq!(t.to, S::AwaitingCosign);
+    assert_eq!(t.amount, Some(Cents::euros(1_500)));
+    assert_eq!(
+        t.money, None,
+        "nothing is committed before the co-signature"
+    );
+
+    let at_mandate = apply(
+        S::InReview,
+        &Action::Approve {
+            amount: Cents::euros(1_000),
+        },
+        &actor(Who::ClaimingCoach),
+        &f,
+    )
+    .unwrap();
+    assert_eq!(at_mandate.to, S::Approved);
+    assert_eq!(
+        at_mandate.money,
+        Some(MoneyEffect::Commit(Cents::euros(1_000)))
+    );
+}
+
+#[test]
+fn partial_approval_is_allowed_but_not_more_than_asked_or_nothing() {
+    let coach = actor(Who::ClaimingCoach);
+    let f = facts();
+    let partial = apply(
+        S::InReview,
+        &Action::Approve {
+            amount: Cents::euros(250),
+        },
+        &coach,
+        &f,
+    )
+    .unwrap();
+    assert_eq!(partial.money, Some(MoneyEffect::Commit(Cents::euros(250))));
+    for bad in [Cents(0), Cents(-1), Cents::euros(500) + Cents(1)] {
+        assert_eq!(
+            apply(S::InReview, &Action::Approve { amount: bad }, &coach, &f),
+            Err(TransitionError::InvalidAmount)
+        );
+    }
+}
+
+#[test]
+fn the_approver_never_cosigns_and_cosigners_need_enough_mandate() {
+    let f = Facts {
+        approver_id: Some(11),
+        amount_approved: Some(Cents::euros(900)),
+        ..facts()
+    };
+    assert_eq!(
+        apply(
+            S::AwaitingCosign,
+            &Action::CoSign,
+            &actor(Who::NeighbourhoodCoach),
+            &f
+        ),
+        Err(TransitionError::SelfCosign)
+    );
+    let small = Actor {
+        mandate: Some(Cents::euros(800)),
+        ..actor(Who::OtherCoach)
+    };
+    assert_eq!(
+        apply(S::AwaitingCosign, &Action::CoSign, &small, &f),
+        Err(TransitionError::AboveMandate)
+    );
+    let t = apply(S::AwaitingCosign, &Action::CoSign, &actor(Who::Admin), &f).unwrap();
+    assert_eq!(t.money, Some(MoneyEffect::Commit(Cents::euros(900))));
+    // An admin who somehow approved may not co-sign either.
+    let admin_approved = Facts {
+        approver_id: Some(20),
+        ..f
+    };
+    assert_eq!(
+        apply(
+            S::AwaitingCosign,
+            &Action::CoSign,
+            &actor(Who::Admin),
+            &admin_approved
+        ),
+        Err(TransitionError::SelfCosign)
+    );
+}
+
+#[test]
+fn money_moves_only_where_the_design_says() {
+    let f = facts();
+    let coach = actor(Who::ClaimingCoach);
+    assert_eq!(
+        apply(S::Approved, &Action::PayOut, &coach, &f)
+            .unwrap()
+            .money,
+        Some(MoneyEffect::PayOut(Cents::euros(400)))
+    );
+    assert_eq!(
+        apply(S::Approved, &Action::Cancel, &coach, &f)
+            .unwrap()
+            .money,
+        Some(MoneyEffect::Release(Cents::euros(400)))
+    );
+    assert_eq!(
+        apply(
+            S::Funded,
+            &Action::Give { amount: Cents(0) },
+            &Actor::visitor(),
+            &f
+        ),
+        Err(TransitionError::InvalidAmount)
+    );
+    for (state, action) in [
+        (S::Draft, Action::Submit),
+        (S::InReview, Action::Reject),
+        (S::Funded, Action::SubmitReport),
+    ] {
+        let who = if action == Action::Reject {
+            Who::ClaimingCoach
+        } else {
+            Who::Initiator
+        };
+        assert_eq!(apply(state, &action, &actor(who), &f).unwrap().money, None);
+    }
+}
+
+#[test]
+fn allowed_actions_lists_what_the_ui_may_show() {
+    let f = facts();
+    let names = |state, who| -> Vec<&'static str> {
+        allowed_actions(state, &actor(who), &f)
+            .iter()
+            .map(Action::name)
+            .collect()
+    };
+    assert_eq!(
+        names(S::Draft, Who::Initiator),
+        vec!["edit", "delete", "submit", "withdraw"]
+    );
+    assert_eq!(
+        names(S::InReview, Who::ClaimingCoach),
+        vec!["message", "ask_changes", "reject", "approve"]
+    );
+    assert_eq!(names(S::Funded, Who::Visitor), vec!["give"]);
+    assert!(names(S::Completed, Who::Stranger).is_empty());
+}
+
+#[test]
+fn states_round_trip_through_their_names() {
+    for s in State::ALL {
+        assert_eq!(State::parse(s.as_str()), Some(s));
+    }
+    assert_eq!(State::parse("paid"), None);
+    assert_eq!(Role::parse("coach"), Some(Role::Coach));
+}
+
+// ---- property test: random actions by random people on a small world ----
+
+/// A little world: one fund, three initiatives with their states and facts,
+/// and the reference ledger. It applies the lifecycle exactly as the server does.
+struct World {
+    ledger: Ledger,
+    states: Vec<State>,
+    facts: Vec<Facts>,
+    approved_ever: Vec<bool>,
+    budget: Cents,
+}
+
+const FUND: i64 = 1;
+
+impl World {
+    fn new(budget: Cents) -> World {
+        let mut ledger = Ledger::default();
+        ledger
+            .book(LedgerTransaction::fund_budget(FUND, budget).unwrap())
+            .unwrap();
+        let f = |i: i64| Facts {
+            initiator_id: 1,
+            co_initiator_ids: vec![2],
+            coach_id: None,
+            approver_id: None,
+            amount_asked: Cents::euros(300 + 400 * i),
+            amount_approved: None,
+        };
+        World {
+            ledger,
+            states: vec![S::Draft; 3],
+            facts: (0..3).map(f).collect(),
+            approved_ever: vec![false; 3],
+            budget,
+        }
+    }
+
+    fn step(&mut self, initiative: usize, action: &Action, who: &Actor) {
+        let state = self.states[initiative];
+        let Ok(t) = apply(state, action, who, &self.facts[initiative]) else {
+            return;
+        };
+        if let Some(effect) = t.money {
+            let tx = LedgerTransaction::for_effect(effect, FUND, initiative as i64).unwrap();
+            assert_eq!(tx.entries().iter().map(|e| e.cents.0).sum::<i64>(), 0);
+            match self.ledger.book(tx) {
+                Ok(()) => {}
+                Err(LedgerError::FundExhausted { .. }) => return, // refused: nothing changes
+                Err(e) => panic!("unexpected ledger error {e}"),
+            }
+        }
+        let f = &mut self.facts[initiative];
+        match action {
+            Action::Claim => f.coach_id = who.user_id,
+            Action::Approve { amount } => {
+                f.approver_id = who.user_id;
+                f.amount_approved = Some(*amount);
+            }
+            Action::CoSign => {
+                assert_ne!(who.user_id, f.approver_id, "the approver co-signed");
+            }
+            _ => {}
+        }
+        if t.to == S::Approved {
+            self.approved_ever[initiative] = true;
+        }
+        if t.to == S::Funded {
+            assert!(self.approved_ever[initiative], "funded without approval");
+        }
+        self.states[initiative] = t.to;
+    }
+}
+
+fn arb_actor() -> impl Strategy<Value = Actor> {
+    (0usize..EVERYONE.len(), prop::option::of(0i64..2_000)).prop_map(|(i, mandate)| {
+        let mut a = actor(EVERYONE[i]);
+        if a.role == Some(Role::Coach) {
+            a.mandate = mandate.map(Cents::euros);
+        }
+        a
+    })
+}
+
+fn arb_action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        Just(Action::Edit),
+        Just(Action::Submit),
+        Just(Action::Withdraw),
+        Just(Action::Claim),
+        Just(Action::AskChanges),
+        Just(Action::Reject),
+        (0i64..1_500).prop_map(|e| Action::Approve {
+            amount: Cents::euros(e)
+        }),
+        Just(Action::CoSign),
+        Just(Action::PayOut),
+        Just(Action::Cancel),
+        Just(Action::SubmitReport),
+        Just(Action::AcceptReport),
+        Just(Action::AskMoreReport),
+        (1i64..5_000).prop_map(|c| Action::Give { amount: Cents(c) }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn random_sequences_keep_every_invariant(
+        budget in 100i64..2_500,
+        steps in prop::collection::vec((0usize..3, arb_action(), arb_actor()), 1..80),
+    ) {
+        let mut world = World::new(Cents::euros(budget));
+        for (initiative, action, who) in &steps {
+            world.step(*initiative, action, who);
+
+            let ids = [0, 1, 2];
+            let figures = world.ledger.fund_figures(FUND, &ids);
+            prop_assert!(figures.committed + figures.paid <= world.budget, "overspent: {figures:?}");
+            prop_assert!(figures.remaining.0 >= 0);
+            prop_assert_eq!(figures.remaining, figures.budget - figures.committed - figures.paid);
+            prop_assert_eq!(world.ledger.total(), 0);
+            for tx in world.ledger.transactions() {
+                prop_assert_eq!(tx.entries().iter().map(|e| e.cents.0).sum::<i64>(), 0);
+            }
+            for (i, state) in world.states.iter().enumerate() {
+                let granted = world.ledger.balance(AccountKey::InitiativeGranted(i as i64));
+                let paid = world.ledger.balance(AccountKey::InitiativePaid(i as i64));
+                if matches!(state, S::Funded | S::Reporting | S::Completed) {
+                    prop_assert!(world.approved_ever[i]);
+                    prop_assert!(paid.0 > 0, "funded without payment");
+                }
+                if *state == S::Approved {
+                    prop_assert_eq!(Some(granted), world.facts[i].amount_approved);
+                }
+                if !state.holds_grant() {
+                    prop_assert_eq!(granted, Cents::ZERO, "money held in state {:?}", state);
+                    prop_assert_eq!(paid, Cents::ZERO);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! All user-facing text, in Dutch (the default) and English.
+//!
+//! Each language is one [`Texts`] value: a missing translation is a compile
+//! error, so English is always complete. Components read the language from
+//! context with [`use_lang`] and the strings with [`use_texts`].
+
+mod en;
+mod nl;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A language the product speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Nl,
+    En,
+}
+
+/// The cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "lang";
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Nl, Lang::En];
+
+    /// The BCP 47 code, as in `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    /// Reads a language code; anything unknown is `None`.
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "nl" => Some(Lang::Nl),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The language chosen in a `Cookie` header, else Dutch.
+    pub fn from_cookie_header(header: &str) -> Lang {
+        header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == LANG_COOKIE)
+            .and_then(|(_, value)| Lang::parse(value))
+            .unwrap_or_default()
+    }
+
+    /// This language's texts.
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Nl => &nl::TEXTS,
+            Lang::En => &en::TEXTS,
+        }
+    }
+
+    /// Formats an amount of cents the way readers of this language expect.
+    pub fn money(self, cents: crate::domain::Cents) -> String {
+        match self {
+            Lang::Nl => cents.format_nl(),
+            Lang::En => cents.format_en(),
+        }
+    }
+}
+
+/// The language of the current request (server) or page (browser).
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// The texts in the current language.
+pub fn use_texts() -> &'static Texts {
+    use_lang().texts()
+}
+
+/// Every user-facing string. Functions take the values they show.
+pub struct Texts {
+    pub lang_name: &'static str,
+    pub site_name: &'static str,
+    pub tagline: &'static str,
+    pub skip_to_content: &'static str,
+    pub main_navigation: &'static str,
+    pub menu: &'static str,
+    pub nav_home: &'static str,
+    pub nav_initiatives: &'static str,
+    pub nav_propose: &'static str,
+    pub nav_sign_in: &'static str,
+    pub switch_language_label: &'static str,
+    pub hero_title: &'static str,
+    pub hero_text: &'static str,
+    pub start_initiative: &'static str,
+    pub how_title: &'static str,
+    pub how_steps: [(&'static str, &'static str); 3],
+    pub recent_title: &'static str,
+    pub recent_empty: &'static str,
+    pub recent_error: &'static str,
+    pub loading: &'static str,
+    pub granted: &'static str,
+    pub funded_on: fn(&str) -> String,
+    pub by_name: fn(&str) -> String,
+    pub kind_course: &'static str,
+    pub kind_activity: &'static str,
+    pub kind_other: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub back_home: &'static str,
+    pub footer_text: &'static str,
+}
+
+impl Texts {
+    /// The name of an initiative kind (`course`, `activity`, `other`).
+    pub fn kind(&self, kind: &str) -> &'static str {
+        match kind {
+            "course" => self.kind_course,
+            "activity" => self.kind_activity,
+            _ => self.kind_other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_chooses_the_language_and_dutch_is_the_default() {
+        assert_eq!(Lang::from_cookie_header("a=b; lang=en"), Lang::En);
+        assert_eq!(Lang::from_cookie_header("lang=xx"), Lang::Nl);
+        assert_eq!(Lang::from_cookie_header(""), Lang::Nl);
+    }
+
+    #[test]
+    fn no_text_is_empty_in_any_language() {
+        for lang in Lang::ALL {
+            let t = lang.texts();
+            for s in [
+                t.site_name,
+                t.tagline,
+                t.skip_to_content,
+                t.menu,
+                t.nav_home,
+                t.hero_title,
+                t.hero_text,
+                t.start_initiative,
+                t.recent_title,
+                t.recent_empty,
+                t.not_found_title,
+            ] {
+                assert!(!s.trim().is_empty(), "{lang:?}");
+            }
+            assert!((t.funded_on)("1 mei").contains("1 mei"));
+        }
+        assert_ne!(Lang::Nl.texts().hero_title, Lang::En.texts().hero_title);
+    }
+}

@@ -1,0 +1,40 @@
+//! Dutch, the default. Plain language (B1).
+
+use super::Texts;
+
+pub(super) static TEXTS: Texts = Texts {
+    lang_name: "Nederlands",
+    site_name: "Buurtfonds",
+    tagline: "Geld voor ideeën uit de buurt",
+    skip_to_content: "Naar de inhoud",
+    main_navigation: "Hoofdmenu",
+    menu: "Menu",
+    nav_home: "Home",
+    nav_initiatives: "Initiatieven",
+    nav_propose: "Idee indienen",
+    nav_sign_in: "Inloggen",
+    switch_language_label: "Read in English",
+    hero_title: "Heb je een idee voor je buurt? Wij helpen met geld.",
+    hero_text: "Wil je een cursus volgen of iets organiseren in je buurt? Vertel wie er meehelpt en wat je zelf doet. Een buurtcoach kijkt mee en beslist snel over een bijdrage.",
+    start_initiative: "Start een initiatief",
+    how_title: "Zo werkt het",
+    how_steps: [
+        ("Vertel je idee", "Wat wil je doen, voor wie, en wie helpt er mee?"),
+        ("Praat met je buurtcoach", "Eén vaste coach stelt vragen en beslist binnen een paar dagen."),
+        ("Aan de slag", "Je krijgt het geld en laat na afloop zien wat het opleverde."),
+    ],
+    recent_title: "Net gesteund",
+    recent_empty: "Er zijn nog geen gesteunde initiatieven.",
+    recent_error: "De initiatieven konden niet worden geladen. Probeer het later nog eens.",
+    loading: "Laden…",
+    granted: "Bijdrage",
+    funded_on: |date| format!("Gesteund op {date}"),
+    by_name: |name| format!("door {name}"),
+    kind_course: "Cursus",
+    kind_activity: "Buurtactiviteit",
+    kind_other: "Iets anders",
+    not_found_title: "Deze pagina bestaat niet",
+    not_found_text: "Misschien is de link oud of klopt het adres niet.",
+    back_home: "Terug naar de startpagina",
+    footer_text: "Buurtfonds laat zien waar elke euro heen gaat.",
+};

@@ -1,0 +1,131 @@
+//! Buurtfonds: the Leptos application, compiled twice — with feature `ssr`
+//! for the server and `hydrate` for the browser.
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use components::{Footer, Header};
+use i18n::Lang;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+use pages::{home::HomePage, not_found::NotFound};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let lang = ssr_shell::request_lang();
+    #[cfg(not(feature = "ssr"))]
+    let lang = Lang::default();
+    provide_context(lang);
+    #[cfg(feature = "ssr")]
+    ssr_shell::set_content_security_policy();
+
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: header, routes, footer.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = use_context::<Lang>().unwrap_or_else(document_lang);
+    provide_context(lang);
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/buurtfonds.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Router>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}
+
+/// The language the server rendered the page in, read from `<html lang>`.
+fn document_lang() -> Lang {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|code| Lang::parse(&code))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Lang::default()
+}
+
+#[cfg(feature = "ssr")]
+mod ssr_shell {
+    use super::Lang;
+    use leptos::prelude::*;
+
+    /// The language chosen by the `lang` cookie of the current request.
+    pub fn request_lang() -> Lang {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(Lang::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+
+    /// A strict CSP for this response: scripts only from this site or with
+    /// this response's nonce, wasm allowed, no framing.
+    pub fn set_content_security_policy() {
+        let Some(nonce) = leptos::nonce::use_nonce() else {
+            return;
+        };
+        let Some(resp) = use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        );
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            resp.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+/// The browser's entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

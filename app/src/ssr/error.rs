@@ -1,0 +1,56 @@
+//! One error type for services. Internal causes are logged, never shown.
+
+use crate::domain::{ledger::LedgerError, TransitionError};
+use leptos::prelude::ServerFnError;
+
+/// Why a service call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// Someone else changed the initiative between reading and writing.
+    #[error("the initiative was changed by someone else; reload and try again")]
+    Conflict,
+    #[error("invalid {field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("database error")]
+    Database(#[from] sea_orm::DbErr),
+}
+
+impl ServiceError {
+    /// The HTTP status that fits.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            ServiceError::NotFound => 404,
+            ServiceError::Transition(TransitionError::Forbidden) => 403,
+            ServiceError::Transition(_) | ServiceError::Conflict => 409,
+            ServiceError::Ledger(_) | ServiceError::Invalid { .. } => 422,
+            ServiceError::Database(_) => 500,
+        }
+    }
+
+    /// Logs internal causes, sets the response status, and returns an error
+    /// safe to show: internal failures get an opaque message.
+    pub fn into_server_error(self) -> ServerFnError {
+        if let ServiceError::Database(e) = &self {
+            tracing::error!(error = %e, "database error in a server function");
+        }
+        if let Some(resp) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            resp.set_status(
+                http::StatusCode::from_u16(self.status_code())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+        match self {
+            ServiceError::Database(_) => ServerFnError::new("internal error"),
+            other => ServerFnError::new(other.to_string()),
+        }
+    }
+}

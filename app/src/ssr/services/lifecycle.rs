@@ -1,0 +1,258 @@
+//! Performs lifecycle steps: decides with the pure [`apply`], then changes
+//! state, appends the event and books any money in one database transaction.
+//!
+//! The first statement of the transaction writes to the initiative row, so
+//! concurrent steps on one initiative queue up (a row lock on PostgreSQL, the
+//! write lock on SQLite); the state update is guarded by the state that was
+//! read, so two people racing cannot both win. A commit of fund money first
+//! writes to the fund row, which serialises every commit against that fund:
+//! the budget check and the booking see the same balance.
+
+use super::{ledger, now};
+use crate::domain::{
+    ledger::LedgerTransaction,
+    lifecycle::{apply, MoneyEffect},
+    Action, Actor, Cents, Facts, Role, State, Transition,
+};
+use crate::ssr::entities::{
+    co_initiators, coach_mandates, coach_neighbourhoods, events, funds, initiatives, users,
+};
+use crate::ssr::error::ServiceError;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
+
+/// The result of a step that was performed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Performed {
+    pub transition: Transition,
+    pub event_id: i64,
+}
+
+/// Performs `action` on initiative `initiative_id` for the user `actor_id`
+/// (`None` for a visitor), with an optional free-text `reason`.
+///
+/// # Errors
+/// [`ServiceError::NotFound`], a refused transition, an exhausted fund,
+/// [`ServiceError::Conflict`] when the state changed meanwhile, or a database error.
+/// On any error nothing is changed.
+pub async fn perform(
+    db: &DatabaseConnection,
+    initiative_id: i64,
+    actor_id: Option<i64>,
+    action: Action,
+    reason: Option<String>,
+) -> Result<Performed, ServiceError> {
+    let txn = db.begin().await?;
+    let result = perform_in(&txn, initiative_id, actor_id, &action, reason).await;
+    match result {
+        Ok(done) => {
+            txn.commit().await?;
+            Ok(done)
+        }
+        Err(e) => {
+            txn.rollback().await?;
+            Err(e)
+        }
+    }
+}
+
+async fn perform_in<C: ConnectionTrait>(
+    txn: &C,
+    initiative_id: i64,
+    actor_id: Option<i64>,
+    action: &Action,
+    reason: Option<String>,
+) -> Result<Performed, ServiceError> {
+    let at = now();
+    // Write first: this takes the lock that queues concurrent steps.
+    let touched = initiatives::Entity::update_many()
+        .col_expr(initiatives::Column::UpdatedAt, Expr::value(at))
+        .filter(initiatives::Column::Id.eq(initiative_id))
+        .exec(txn)
+        .await?;
+    if touched.rows_affected == 0 {
+        return Err(ServiceError::NotFound);
+    }
+    let initiative = initiatives::Entity::find_by_id(initiative_id)
+        .one(txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let state = State::parse(&initiative.state).ok_or(ServiceError::Invalid {
+        field: "state",
+        message: format!("unknown stored state {}", initiative.state),
+    })?;
+    let actor = load_actor(txn, actor_id, initiative.neighbourhood_id).await?;
+    let facts = load_facts(txn, &initiative).await?;
+    let transition = apply(state, action, &actor, &facts)?;
+
+    // Money first checks, then moves, inside this same transaction.
+    let fund_id = initiative.fund_id;
+    if let Some(effect) = transition.money {
+        let fund_id = fund_id.ok_or(ServiceError::Invalid {
+            field: "fund_id",
+            message: "the initiative has no fund".into(),
+        })?;
+        if let MoneyEffect::Commit(amount) = effect {
+            funds::Entity::update_many()
+                .col_expr(funds::Column::UpdatedAt, Expr::value(at))
+                .filter(funds::Column::Id.eq(fund_id))
+                .exec(txn)
+                .await?;
+            ledger::ensure_available(txn, fund_id, amount).await?;
+        }
+    }
+
+    let mut update = initiatives::Entity::update_many()
+        .col_expr(
+            initiatives::Column::State,
+            Expr::value(transition.to.as_str()),
+        )
+        .filter(initiatives::Column::Id.eq(initiative_id))
+        .filter(initiatives::Column::State.eq(state.as_str()));
+    update = match action {
+        Action::Claim => update.col_expr(initiatives::Column::CoachId, Expr::value(actor_id)),
+        Action::Submit => update.col_expr(initiatives::Column::SubmittedAt, Expr::value(Some(at))),
+        Action::Approve { amount } => update
+            .col_expr(
+                initiatives::Column::AmountApprovedCents,
+                Expr::value(Some(amount.0)),
+            )
+            .col_expr(initiatives::Column::ApprovedBy, Expr::value(actor_id))
+            .col_expr(
+                initiatives::Column::ApprovalConditions,
+                Expr::value(reason.clone()),
+            )
+            .col_expr(initiatives::Column::DecidedAt, Expr::value(Some(at))),
+        Action::Reject => update.col_expr(initiatives::Column::DecidedAt, Expr::value(Some(at))),
+        Action::PayOut => update.col_expr(initiatives::Column::FundedAt, Expr::value(Some(at))),
+        _ => update,
+    };
+    if transition.to.is_public() {
+        update = update.col_expr(initiatives::Column::IsPublic, Expr::value(true));
+    } else if matches!(
+        transition.to,
+        State::Cancelled | State::Withdrawn | State::Rejected
+    ) {
+        update = update.col_expr(initiatives::Column::IsPublic, Expr::value(false));
+    }
+    if update.exec(txn).await?.rows_affected != 1 {
+        return Err(ServiceError::Conflict);
+    }
+
+    let event_id = events::Entity::insert(events::ActiveModel {
+        initiative_id: Set(initiative_id),
+        actor_id: Set(actor_id),
+        action: Set(action.name().to_string()),
+        from_state: Set(Some(transition.from.as_str().to_string())),
+        to_state: Set(transition.to.as_str().to_string()),
+        amount_cents: Set(transition.amount.map(|c| c.0)),
+        reason: Set(reason),
+        at: Set(at),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await?
+    .last_insert_id;
+
+    if let (Some(effect), Some(fund_id)) = (transition.money, fund_id) {
+        let tx = LedgerTransaction::for_effect(effect, fund_id, initiative_id)?;
+        ledger::book(
+            txn,
+            action.name(),
+            Some(initiative_id),
+            Some(event_id),
+            "",
+            &tx,
+        )
+        .await?;
+    }
+    Ok(Performed {
+        transition,
+        event_id,
+    })
+}
+
+/// Records the creation of an initiative as the first event of its log.
+///
+/// # Errors
+/// A database error.
+pub async fn record_created<C: ConnectionTrait>(
+    db: &C,
+    initiative_id: i64,
+    actor_id: i64,
+) -> Result<i64, ServiceError> {
+    Ok(events::Entity::insert(events::ActiveModel {
+        initiative_id: Set(initiative_id),
+        actor_id: Set(Some(actor_id)),
+        action: Set("create".into()),
+        from_state: Set(None),
+        to_state: Set(State::Draft.as_str().into()),
+        amount_cents: Set(None),
+        reason: Set(None),
+        at: Set(now()),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?
+    .last_insert_id)
+}
+
+async fn load_actor<C: ConnectionTrait>(
+    db: &C,
+    actor_id: Option<i64>,
+    neighbourhood_id: Option<i64>,
+) -> Result<Actor, ServiceError> {
+    let Some(id) = actor_id else {
+        return Ok(Actor::visitor());
+    };
+    let Some(user) = users::Entity::find_by_id(id).one(db).await? else {
+        return Ok(Actor::visitor());
+    };
+    if user.erased_at.is_some() {
+        return Ok(Actor::visitor());
+    }
+    let role = Role::parse(&user.role);
+    let mut actor = Actor {
+        user_id: Some(id),
+        role,
+        ..Actor::default()
+    };
+    if role == Some(Role::Coach) {
+        actor.mandate = coach_mandates::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|m| Cents(m.max_cents));
+        if let Some(nbh) = neighbourhood_id {
+            actor.coaches_neighbourhood = coach_neighbourhoods::Entity::find_by_id((id, nbh))
+                .one(db)
+                .await?
+                .is_some();
+        }
+    }
+    Ok(actor)
+}
+
+async fn load_facts<C: ConnectionTrait>(
+    db: &C,
+    initiative: &initiatives::Model,
+) -> Result<Facts, ServiceError> {
+    let co_initiator_ids = co_initiators::Entity::find()
+        .filter(co_initiators::Column::InitiativeId.eq(initiative.id))
+        .filter(co_initiators::Column::AcceptedAt.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|c| c.user_id)
+        .collect();
+    Ok(Facts {
+        initiator_id: initiative.initiator_id,
+        co_initiator_ids,
+        coach_id: initiative.coach_id,
+        approver_id: initiative.approved_by,
+        amount_asked: Cents(initiative.amount_asked_cents),
+        amount_approved: initiative.amount_approved_cents.map(Cents),
+    })
+}

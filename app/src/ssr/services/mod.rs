@@ -1,0 +1,10 @@
+//! Queries and mutations, each mutation in one database transaction.
+
+pub mod initiatives;
+pub mod ledger;
+pub mod lifecycle;
+
+/// Now, in the type the entities store.
+pub fn now() -> sea_orm::prelude::DateTimeWithTimeZone {
+    chrono::Utc::now().fixed_offset()
+}

@@ -1,0 +1,59 @@
+//! Database migrations for Buurtfonds.
+//!
+//! One file per change, never importing entities: a migration describes the
+//! schema as it was at that moment, so later entity changes cannot rewrite history.
+//! Changes follow expand/contract: add, backfill, then constrain.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261130_000001_accounts;
+mod m20261130_000002_funds;
+mod m20261130_000003_initiatives;
+mod m20261130_000004_money;
+mod m20261130_000005_conversation_and_reports;
+
+/// Applies every migration in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261130_000001_accounts::Migration),
+            Box::new(m20261130_000002_funds::Migration),
+            Box::new(m20261130_000003_initiatives::Migration),
+            Box::new(m20261130_000004_money::Migration),
+            Box::new(m20261130_000005_conversation_and_reports::Migration),
+        ]
+    }
+}
+
+/// A foreign key from `from_table.from_col` to `to_table.id`.
+pub(crate) fn fk(
+    from_table: impl IntoTableRef,
+    from_col: impl IntoIden,
+    to_table: impl IntoTableRef,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from_table, from_col)
+        .to(to_table, Alias::new("id"))
+        .on_delete(on_delete)
+        .take()
+}
+
+/// Creates a plain index on one column.
+pub(crate) async fn index_on<T, C>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+    col: C,
+) -> Result<(), DbErr>
+where
+    T: IntoIden + 'static,
+    C: IntoIden + 'static,
+{
+    manager
+        .create_index(Index::create().name(name).table(table).col(col).to_owned())
+        .await
+}

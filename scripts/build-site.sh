@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the site the way cargo-leptos does, without needing cargo-leptos:
+# the `app` crate for the browser (feature `hydrate`), wasm-bindgen into
+# target/site/pkg with the names Leptos expects, wasm-opt in release, the CSS
+# and public files, then the server binary.
+#   scripts/build-site.sh            debug build
+#   scripts/build-site.sh --release  optimised build (wasm-opt -Oz)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+profile=debug
+wasm_profile_flag=()
+server_flag=()
+if [ "${1:-}" = "--release" ]; then
+  profile=wasm-release
+  wasm_profile_flag=(--profile wasm-release)
+  server_flag=(--release)
+fi
+
+site=target/site
+pkg=$site/pkg
+mkdir -p "$pkg"
+
+echo "==> wasm ($profile)"
+cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate "${wasm_profile_flag[@]}"
+wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name buurtfonds \
+  "target/wasm32-unknown-unknown/$profile/app.wasm"
+mv "$pkg/buurtfonds_bg.wasm" "$pkg/buurtfonds.wasm"
+if [ "$profile" = wasm-release ]; then
+  echo "==> wasm-opt"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    -o "$pkg/buurtfonds.wasm" "$pkg/buurtfonds.wasm"
+fi
+
+echo "==> css and public files"
+cp style/main.css "$pkg/buurtfonds.css"
+cp -r public/. "$site/"
+
+echo "==> server"
+cargo build --workspace --all-targets "${server_flag[@]}"

@@ -1,0 +1,180 @@
+//! Builds the application: database, router, middleware and listener.
+//! Binding port 0 works, which is how the tests start one server each.
+
+use crate::config::Settings;
+use crate::routes;
+use app::ssr::AppState;
+use app::{shell, App};
+use axum::extract::FromRef;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// The router's state: what the Leptos integration and our own routes need.
+#[derive(Clone, Debug)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(s: &ServerState) -> LeptosOptions {
+        s.leptos_options.clone()
+    }
+}
+
+impl FromRef<ServerState> for AppState {
+    fn from_ref(s: &ServerState) -> AppState {
+        s.app.clone()
+    }
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    address: SocketAddr,
+    pub db: DatabaseConnection,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] crate::db::DbSetupError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+impl Application {
+    /// Connects to and migrates the database, builds the router and binds the listener.
+    ///
+    /// # Errors
+    /// [`StartError`] when the database cannot be used or the address cannot be bound.
+    pub async fn build(settings: &Settings) -> Result<Application, StartError> {
+        let db = crate::db::connect(settings).await?;
+        crate::db::migrate(&db).await?;
+        Self::build_with_db(settings, db).await
+    }
+
+    /// Like [`Application::build`], with a database that is already connected and migrated.
+    ///
+    /// # Errors
+    /// [`StartError::Bind`] when the address cannot be bound.
+    pub async fn build_with_db(
+        settings: &Settings,
+        db: DatabaseConnection,
+    ) -> Result<Application, StartError> {
+        let listener = TcpListener::bind(settings.listen_addr)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: settings.listen_addr,
+                source,
+            })?;
+        let address = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: settings.listen_addr,
+            source,
+        })?;
+        let router = router(settings, db.clone(), address);
+        Ok(Application {
+            listener,
+            router,
+            address,
+            db,
+        })
+    }
+
+    /// The address actually bound (the real port when 0 was asked).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
+    ///
+    /// # Errors
+    /// An I/O error from the server.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+
+    /// Serves until `stop` resolves (used by tests).
+    ///
+    /// # Errors
+    /// An I/O error from the server.
+    pub async fn run_until(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(stop)
+            .await
+    }
+}
+
+fn router(settings: &Settings, db: DatabaseConnection, address: SocketAddr) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("buurtfonds")
+        .site_root(settings.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(address)
+        .build();
+    let state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: AppState { db },
+    };
+    let app_state = state.app.clone();
+    let context = move || {
+        provide_context(app_state.clone());
+        leptos::nonce::provide_nonce();
+    };
+    let routes = generate_route_list(App);
+
+    let router = Router::new()
+        .merge(routes::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, shell))
+        .with_state(state);
+    routes::security::apply(router)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
