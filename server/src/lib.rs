@@ -4,5 +4,6 @@
 pub mod config;
 pub mod db;
 pub mod routes;
+pub mod seed;
 pub mod startup;
 pub mod telemetry;

@@ -23,6 +23,25 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Fill the database with data.
+    #[command(subcommand)]
+    Seed(Seed),
+}
+
+#[derive(Subcommand)]
+enum Seed {
+    /// Demo data: neighbourhoods, a fund, a coach, an admin, residents and
+    /// initiatives in every state. Prints the demo accounts.
+    Demo {
+        /// Leave a database that already has data alone (and still print the accounts).
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Benchmark data: N initiatives spread over 20 neighbourhoods, into an empty database.
+    Bench {
+        #[arg(long, default_value_t = 100_000)]
+        initiatives: usize,
+    },
 }
 
 #[tokio::main]
@@ -45,6 +64,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = server::db::connect(&settings).await?;
             server::db::migrate(&db).await?;
             println!("migrations applied");
+        }
+        Command::Seed(Seed::Demo { if_empty }) => {
+            let db = server::db::connect(&settings).await?;
+            server::db::migrate(&db).await?;
+            match server::seed::demo::seed(&db, if_empty).await? {
+                server::seed::demo::Outcome::Seeded { initiatives } => {
+                    println!("demo data seeded: {initiatives} initiatives");
+                }
+                server::seed::demo::Outcome::AlreadyHasData => {
+                    println!("the database already has data; no demo data added");
+                }
+            }
+            server::seed::demo::print_accounts();
+        }
+        Command::Seed(Seed::Bench { initiatives }) => {
+            let db = server::db::connect(&settings).await?;
+            server::db::migrate(&db).await?;
+            let started = std::time::Instant::now();
+            let done = server::seed::bench::seed(&db, initiatives).await?;
+            println!(
+                "bench data seeded: {} initiatives, {} rows in {:.1} s",
+                done.initiatives,
+                done.rows,
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Serve => {
             let app = server::startup::Application::build(&settings).await?;

@@ -1,1 +1,181 @@
-//! Test helpers.
+//! Test helpers: [`spawn_app`] starts the real server on port 0 with its own
+//! fresh database — a temporary SQLite file, or a freshly created PostgreSQL
+//! database — and returns a client to drive it over HTTP.
+//!
+//! PostgreSQL is looked for at `TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`). When it cannot be reached
+//! the PostgreSQL tests print that they were skipped, unless
+//! `REQUIRE_POSTGRES=1`, which makes them fail.
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use secrecy::SecretString;
+use server::config::{LogFormat, Settings};
+use server::startup::Application;
+use std::path::PathBuf;
+use tokio::sync::oneshot;
+
+/// Which database a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Both backends, for tests that must hold on each.
+    pub const ALL: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+}
+
+/// A running server with its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    /// A client that keeps cookies and does not follow redirects.
+    pub client: reqwest::Client,
+    /// A connection to the same database the server uses.
+    pub db: DatabaseConnection,
+    pub backend: Backend,
+    stop: Option<oneshot::Sender<()>>,
+    _dir: tempfile::TempDir,
+    pg_database: Option<String>,
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn postgres_required() -> bool {
+    std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1")
+}
+
+/// The directory of the built site (`target/site`), when it exists.
+pub fn site_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site")
+}
+
+/// Starts a server on SQLite.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_on(Backend::Sqlite)
+        .await
+        .expect("SQLite is always available")
+}
+
+/// Starts a server on `backend`. Returns `None` (after saying so) when
+/// PostgreSQL is not reachable and not required.
+///
+/// # Panics
+/// When the server cannot start, or PostgreSQL is required but unreachable.
+pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (url, pg_database) = match backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+            None,
+        ),
+        Backend::Postgres => {
+            let name = format!("bf_test_{}", rand::random::<u64>());
+            let admin_url = postgres_admin_url();
+            match Database::connect(&admin_url).await {
+                Ok(admin) => {
+                    admin
+                        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                        .await
+                        .expect("create test database");
+                    let _ = admin.close().await;
+                }
+                Err(e) => {
+                    assert!(
+                        !postgres_required(),
+                        "REQUIRE_POSTGRES=1 but PostgreSQL at {admin_url} is unreachable: {e}"
+                    );
+                    eprintln!("SKIPPED (PostgreSQL): not reachable at {admin_url}: {e}");
+                    return None;
+                }
+            }
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(b, _)| b);
+            (format!("{base}/{name}"), Some(name))
+        }
+    };
+    let settings = Settings {
+        database_url: SecretString::from(url),
+        listen_addr: "127.0.0.1:0".parse().expect("address"),
+        site_root: site_root(),
+        data_dir: dir.path().to_path_buf(),
+        log_format: LogFormat::Pretty,
+        public_url: "http://127.0.0.1".into(),
+        max_db_connections: 10,
+    };
+    let app = Application::build(&settings).await.expect("server starts");
+    let address = format!("http://{}", app.address());
+    let db = app.db.clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    Some(TestApp {
+        address,
+        client,
+        db,
+        backend,
+        stop: Some(stop),
+        _dir: dir,
+        pg_database,
+    })
+}
+
+impl TestApp {
+    /// GET a path on this server.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Fills the database with the demo data.
+    pub async fn seed_demo(&self) {
+        server::seed::demo::seed(&self.db, false)
+            .await
+            .expect("demo data");
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(name) = self.pg_database.take() {
+            // Best effort: drop the test database from a thread of its own.
+            let admin_url = postgres_admin_url();
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                rt.block_on(async move {
+                    if let Ok(admin) = Database::connect(&admin_url).await {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}

@@ -103,10 +103,14 @@ async fn sum_where<C: ConnectionTrait>(
     let sum: Option<Option<i64>> = ledger_entries::Entity::find()
         .select_only()
         .column_as(
-            Expr::from(Func::sum(Expr::col((
-                ledger_entries::Entity,
-                ledger_entries::Column::Cents,
-            )))),
+            // PostgreSQL sums BIGINT into NUMERIC; cast back so both databases agree.
+            Expr::from(Func::cast_as(
+                Func::sum(Expr::col((
+                    ledger_entries::Entity,
+                    ledger_entries::Column::Cents,
+                ))),
+                "BIGINT",
+            )),
             "total",
         )
         .join(

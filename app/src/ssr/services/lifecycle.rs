@@ -18,6 +18,7 @@ use crate::ssr::entities::{
     co_initiators, coach_mandates, coach_neighbourhoods, events, funds, initiatives, users,
 };
 use crate::ssr::error::ServiceError;
+use sea_orm::prelude::DateTimeWithTimeZone;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -45,8 +46,24 @@ pub async fn perform(
     action: Action,
     reason: Option<String>,
 ) -> Result<Performed, ServiceError> {
+    perform_at(db, initiative_id, actor_id, action, reason, now()).await
+}
+
+/// [`perform`] with the moment recorded in the log given explicitly (demo
+/// data with a realistic history; imports).
+///
+/// # Errors
+/// As [`perform`].
+pub async fn perform_at(
+    db: &DatabaseConnection,
+    initiative_id: i64,
+    actor_id: Option<i64>,
+    action: Action,
+    reason: Option<String>,
+    at: DateTimeWithTimeZone,
+) -> Result<Performed, ServiceError> {
     let txn = db.begin().await?;
-    let result = perform_in(&txn, initiative_id, actor_id, &action, reason).await;
+    let result = perform_in(&txn, initiative_id, actor_id, &action, reason, at).await;
     match result {
         Ok(done) => {
             txn.commit().await?;
@@ -65,8 +82,8 @@ async fn perform_in<C: ConnectionTrait>(
     actor_id: Option<i64>,
     action: &Action,
     reason: Option<String>,
+    at: DateTimeWithTimeZone,
 ) -> Result<Performed, ServiceError> {
-    let at = now();
     // Write first: this takes the lock that queues concurrent steps.
     let touched = initiatives::Entity::update_many()
         .col_expr(initiatives::Column::UpdatedAt, Expr::value(at))
@@ -183,6 +200,7 @@ pub async fn record_created<C: ConnectionTrait>(
     db: &C,
     initiative_id: i64,
     actor_id: i64,
+    at: DateTimeWithTimeZone,
 ) -> Result<i64, ServiceError> {
     Ok(events::Entity::insert(events::ActiveModel {
         initiative_id: Set(initiative_id),
@@ -192,7 +210,7 @@ pub async fn record_created<C: ConnectionTrait>(
         to_state: Set(State::Draft.as_str().into()),
         amount_cents: Set(None),
         reason: Set(None),
-        at: Set(now()),
+        at: Set(at),
         ..Default::default()
     })
     .exec(db)
