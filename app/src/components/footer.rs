@@ -22,7 +22,7 @@ pub fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <p>{t.footer_text}</p>
             <p>
-                <a href=href hreflang=other.code() lang=other.code() rel="alternate">
+                <a href=href hreflang=other.code() lang=other.code() rel="external">
                     {t.switch_language_label}
                 </a>
             </p>

@@ -122,7 +122,7 @@ impl Cents {
         let cents = abs % 100;
         let mut grouped = String::new();
         for (i, c) in euros.chars().enumerate() {
-            if i > 0 && (euros.len() - i) % 3 == 0 {
+            if i > 0 && (euros.len() - i).is_multiple_of(3) {
                 grouped.push(thousands);
             }
             grouped.push(c);
@@ -199,6 +199,6 @@ mod tests {
         assert_eq!(Cents(125_050).format_nl(), "€\u{a0}1.250,50");
         assert_eq!(Cents(125_050).format_en(), "€1,250.50");
         assert_eq!(Cents(5).format_en(), "€0.05");
-        assert_eq!(Cents(-1_000_000_00).format_en(), "-€1,000,000.00");
+        assert_eq!(Cents(-100_000_000).format_en(), "-€1,000,000.00");
     }
 }

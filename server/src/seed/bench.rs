@@ -214,7 +214,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize) -> Result<Seeded, ServiceEr
         });
     }
     flush(&txn, &mut nbh, w).await?;
-    let budget = Cents(n as i64 * 2_500_00 + 1_000_000_00);
+    let budget = Cents::euros(n as i64 * 2_500 + 1_000_000);
     let year = now
         .date_naive()
         .format("%Y")
@@ -228,9 +228,9 @@ pub async fn seed(db: &DatabaseConnection, n: usize) -> Result<Seeded, ServiceEr
         period_start: Set(NaiveDate::from_ymd_opt(year - 2, 1, 1).unwrap_or_default()),
         period_end: Set(NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default()),
         budget_cents: Set(budget.0),
-        max_grant_cents: Set(2_500_00),
+        max_grant_cents: Set(Cents::euros(2_500).0),
         match_percent: Set(100),
-        match_cap_cents: Set(500_00),
+        match_cap_cents: Set(Cents::euros(500).0),
         created_at: Set(now),
         updated_at: Set(now),
     })
@@ -291,7 +291,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize) -> Result<Seeded, ServiceEr
         if coach {
             mandates.push(coach_mandates::ActiveModel {
                 coach_id: Set(id),
-                max_cents: Set(1_500_00),
+                max_cents: Set(Cents::euros(1_500).0),
                 set_by: Set(None),
                 updated_at: Set(now),
             });

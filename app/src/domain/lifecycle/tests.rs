@@ -82,8 +82,11 @@ const NOT_DRAFT: [State; 11] = [
     S::Withdrawn,
 ];
 
-/// (action, states it is allowed in, who may take it, where it leads; None = stays).
-fn table() -> Vec<(Action, Vec<State>, Vec<Who>, Option<State>)> {
+/// One row: the action, the states it is allowed in, who may take it, and
+/// where it leads (`None`: it stays in the same state).
+type Row = (Action, Vec<State>, Vec<Who>, Option<State>);
+
+fn table() -> Vec<Row> {
     use Who::*;
     vec![
         (

@@ -1,0 +1,38 @@
+# Buurtfonds — the two commands of the README, and a few more.
+#   make run   install what is missing, build, start on http://127.0.0.1:3000 with demo data
+#   make test  every check: format, clippy, unit, integration (SQLite + PostgreSQL) and browser tests
+.PHONY: run test setup setup-test build release lint unit browser clean
+
+BIN := ./target/debug/buurtfonds
+
+run: setup build
+	$(BIN) seed demo --if-empty
+	$(BIN) serve
+
+test: setup-test lint build unit browser
+
+setup:
+	scripts/setup.sh
+
+setup-test:
+	scripts/setup.sh --test
+
+build:
+	scripts/build-site.sh
+
+release: setup
+	scripts/build-site.sh --release
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+unit:
+	cargo test --workspace
+
+browser:
+	cd tests/browser && npm test
+
+clean:
+	cargo clean

@@ -1,0 +1,93 @@
+// Shared helpers for the browser tests: start the real server on port 0 with a
+// fresh SQLite database filled with demo data, launch Debian's Chromium, and
+// run axe-core on a page.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const binary = process.env.BUURTFONDS_BIN ?? join(root, 'target/debug/buurtfonds');
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Starts `buurtfonds serve` on a free port with demo data. */
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'buurtfonds-browser-'));
+  const env = {
+    ...process.env,
+    DATABASE_URL: `sqlite://${dir}/browser.db?mode=rwc`,
+    BUURTFONDS_LISTEN_ADDR: '127.0.0.1:0',
+    BUURTFONDS_SITE_ROOT: join(root, 'target/site'),
+    BUURTFONDS_DATA_DIR: dir,
+    RUST_LOG: 'warn',
+  };
+  execFileSync(binary, ['seed', 'demo'], { env, stdio: 'ignore' });
+  const child = spawn(binary, ['serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((ok, fail) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) ok(m[1]);
+    });
+    child.on('exit', (code) => fail(new Error(`server exited early with ${code}`)));
+    setTimeout(() => fail(new Error('server did not start within 30 s')), 30_000);
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((ok) => child.once('exit', ok));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches Debian's Chromium, quiet on this closed network. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A phone-sized page (390×844) that records console errors. */
+export async function phonePage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, ...options });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') page.errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => page.errors.push(String(err)));
+  return page;
+}
+
+/** Runs axe-core (WCAG 2.1 A and AA) and returns the violations. */
+export async function axeViolations(page) {
+  // Evaluated through the DevTools protocol, so the page's CSP still holds for its own scripts.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }),
+  );
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Waits until the wasm has hydrated the page: the menu button only exists then. */
+export async function waitForHydration(page) {
+  await page.locator('button.menu-toggle').waitFor({ state: 'visible', timeout: 20_000 });
+}

@@ -1,0 +1,101 @@
+// The home page in a real browser: hydration, accessibility, phone widths,
+// and the same page with JavaScript switched off.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, phonePage, axeViolations, waitForHydration } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the home page hydrates: the menu button folds and unfolds the navigation', async () => {
+  const page = await phonePage(browser);
+  const response = await page.goto(server.url + '/');
+  assert.equal(response.status(), 200);
+  await waitForHydration(page);
+
+  const button = page.locator('button.menu-toggle');
+  const nav = page.locator('#site-nav');
+  assert.equal(await button.getAttribute('aria-expanded'), 'false');
+  assert.equal(await nav.isVisible(), false, 'folded on a phone once hydrated');
+
+  await button.click();
+  assert.equal(await button.getAttribute('aria-expanded'), 'true');
+  assert.equal(await nav.isVisible(), true);
+  await page.getByRole('link', { name: 'Initiatieven' }).waitFor({ state: 'visible' });
+
+  await button.click();
+  assert.equal(await button.getAttribute('aria-expanded'), 'false');
+  assert.equal(await nav.isVisible(), false);
+
+  assert.deepEqual(page.errors, [], 'no console errors (CSP violations would show here)');
+  await page.context().close();
+});
+
+test('the home page shows recently funded initiatives from the database', async () => {
+  const page = await phonePage(browser);
+  await page.goto(server.url + '/');
+  await waitForHydration(page);
+  const cards = page.locator('ul.cards > li');
+  assert.ok((await cards.count()) >= 4);
+  await page.getByRole('heading', { name: 'Repair café Lombok' }).waitFor();
+  await page.context().close();
+});
+
+test('axe-core finds no violations on the home page, in Dutch and in English, and on the 404 page', async () => {
+  const page = await phonePage(browser);
+  await page.goto(server.url + '/');
+  await waitForHydration(page);
+  assert.deepEqual(await axeViolations(page), []);
+
+  await page.getByRole('link', { name: 'Read in English' }).click();
+  await page.waitForURL(server.url + '/');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.getByRole('heading', { name: 'Recently funded' }).waitFor();
+  await waitForHydration(page);
+  assert.deepEqual(await axeViolations(page), []);
+
+  const missing = await page.goto(server.url + '/nope');
+  assert.equal(missing.status(), 404);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.context().close();
+});
+
+test('at 320 px nothing scrolls sideways', async () => {
+  const page = await phonePage(browser, { viewport: { width: 320, height: 640 } });
+  await page.goto(server.url + '/');
+  await waitForHydration(page);
+  await page.locator('button.menu-toggle').click();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(overflow, 0);
+  await page.context().close();
+});
+
+test('with JavaScript off the page is complete and every link works', async () => {
+  const page = await phonePage(browser, { javaScriptEnabled: false });
+  const response = await page.goto(server.url + '/');
+  assert.equal(response.status(), 200);
+  // No menu button without JavaScript: the navigation is simply open.
+  assert.equal(await page.locator('button.menu-toggle').count(), 0);
+  assert.equal(await page.locator('#site-nav').isVisible(), true);
+  await page.getByRole('heading', { name: 'Repair café Lombok' }).waitFor();
+
+  await page.getByRole('link', { name: 'Read in English' }).click();
+  await page.waitForURL(server.url + '/');
+  await page.getByRole('heading', { name: 'Recently funded' }).waitFor();
+  await page.getByRole('link', { name: 'Lees in het Nederlands' }).click();
+  await page.getByRole('heading', { name: 'Net gesteund' }).waitFor();
+
+  await page.getByRole('link', { name: 'Naar de inhoud' }).focus();
+  assert.equal(await page.locator('.skip-link').isVisible(), true);
+  await page.context().close();
+});
