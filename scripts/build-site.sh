@@ -10,11 +10,9 @@ cd "$(dirname "$0")/.."
 
 profile=debug
 wasm_profile_flag=()
-server_flag=()
 if [ "${1:-}" = "--release" ]; then
   profile=wasm-release
   wasm_profile_flag=(--profile wasm-release)
-  server_flag=(--release)
 fi
 
 site=target/site
@@ -37,4 +35,10 @@ cp style/main.css "$pkg/buurtfonds.css"
 cp -r public/. "$site/"
 
 echo "==> server"
-cargo build --workspace --all-targets "${server_flag[@]}"
+if [ "$profile" = wasm-release ]; then
+  cargo build --release --bin buurtfonds
+else
+  # Tests and browser tests share this build: --workspace --all-targets keeps
+  # feature unification identical, so nothing is rebuilt between them.
+  cargo build --workspace --all-targets
+fi

@@ -11,6 +11,7 @@ mod m20261130_000002_funds;
 mod m20261130_000003_initiatives;
 mod m20261130_000004_money;
 mod m20261130_000005_conversation_and_reports;
+mod m20261130_000006_append_only_log;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_initiatives::Migration),
             Box::new(m20261130_000004_money::Migration),
             Box::new(m20261130_000005_conversation_and_reports::Migration),
+            Box::new(m20261130_000006_append_only_log::Migration),
         ]
     }
 }
@@ -56,4 +58,17 @@ where
     manager
         .create_index(Index::create().name(name).table(table).col(col).to_owned())
         .await
+}
+
+/// Drops `tables` in the order given (children before parents).
+pub(crate) async fn drop_tables(
+    manager: &SchemaManager<'_>,
+    tables: Vec<DynIden>,
+) -> Result<(), DbErr> {
+    for table in tables {
+        manager
+            .drop_table(Table::drop().table(table).to_owned())
+            .await?;
+    }
+    Ok(())
 }

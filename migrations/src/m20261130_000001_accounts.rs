@@ -1,7 +1,7 @@
 //! People and their sessions: users with a role, server-side sessions, and
 //! single-use tokens for e-mail verification, password reset and invitations.
 
-use crate::fk;
+use crate::{drop_tables, fk};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -88,15 +88,15 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(AuthTokens::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(Sessions::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(Users::Table).to_owned())
-            .await
+        drop_tables(
+            manager,
+            vec![
+                AuthTokens::Table.into_iden(),
+                Sessions::Table.into_iden(),
+                Users::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 

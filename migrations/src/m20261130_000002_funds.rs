@@ -1,7 +1,7 @@
 //! Places and money pots: neighbourhoods, funds per period, which
 //! neighbourhoods a fund covers, and each coach's mandate and neighbourhoods.
 
-use crate::{fk, m20261130_000001_accounts::Users};
+use crate::{drop_tables, fk, m20261130_000001_accounts::Users};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -124,18 +124,17 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            CoachNeighbourhoods::Table.into_iden(),
-            CoachMandates::Table.into_iden(),
-            FundNeighbourhoods::Table.into_iden(),
-            Funds::Table.into_iden(),
-            Neighbourhoods::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                CoachNeighbourhoods::Table.into_iden(),
+                CoachMandates::Table.into_iden(),
+                FundNeighbourhoods::Table.into_iden(),
+                Funds::Table.into_iden(),
+                Neighbourhoods::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 

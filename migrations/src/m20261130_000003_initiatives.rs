@@ -3,7 +3,7 @@
 //! every timeline, audit view and "days to decision" figure is computed.
 
 use crate::{
-    fk, index_on,
+    drop_tables, fk, index_on,
     m20261130_000001_accounts::Users,
     m20261130_000002_funds::{Funds, Neighbourhoods},
 };
@@ -260,19 +260,18 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Events::Table.into_iden(),
-            CoInitiators::Table.into_iden(),
-            Photos::Table.into_iden(),
-            BudgetLines::Table.into_iden(),
-            OwnStrengthLines::Table.into_iden(),
-            Initiatives::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                Events::Table.into_iden(),
+                CoInitiators::Table.into_iden(),
+                Photos::Table.into_iden(),
+                BudgetLines::Table.into_iden(),
+                OwnStrengthLines::Table.into_iden(),
+                Initiatives::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 

@@ -3,7 +3,7 @@
 //! Stripe events already processed.
 
 use crate::{
-    fk, index_on, m20261130_000001_accounts::Users, m20261130_000002_funds::Funds,
+    drop_tables, fk, index_on, m20261130_000001_accounts::Users, m20261130_000002_funds::Funds,
     m20261130_000003_initiatives::Initiatives,
 };
 use sea_orm_migration::{prelude::*, schema::*};
@@ -200,19 +200,18 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            StripeEvents::Table.into_iden(),
-            Donations::Table.into_iden(),
-            Payouts::Table.into_iden(),
-            LedgerEntries::Table.into_iden(),
-            LedgerTransactions::Table.into_iden(),
-            LedgerAccounts::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                StripeEvents::Table.into_iden(),
+                Donations::Table.into_iden(),
+                Payouts::Table.into_iden(),
+                LedgerEntries::Table.into_iden(),
+                LedgerTransactions::Table.into_iden(),
+                LedgerAccounts::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 

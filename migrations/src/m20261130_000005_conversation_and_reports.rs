@@ -2,7 +2,8 @@
 //! between resident and coach, in-app notifications, and the mail outbox.
 
 use crate::{
-    fk, index_on, m20261130_000001_accounts::Users, m20261130_000003_initiatives::Initiatives,
+    drop_tables, fk, index_on, m20261130_000001_accounts::Users,
+    m20261130_000003_initiatives::Initiatives,
 };
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -154,18 +155,17 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            MailOutbox::Table.into_iden(),
-            Notifications::Table.into_iden(),
-            Messages::Table.into_iden(),
-            Reports::Table.into_iden(),
-            Receipts::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                MailOutbox::Table.into_iden(),
+                Notifications::Table.into_iden(),
+                Messages::Table.into_iden(),
+                Reports::Table.into_iden(),
+                Receipts::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 

@@ -10,18 +10,25 @@ use std::path::PathBuf;
 /// Everything the server needs to start.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
-    /// `sqlite://…` (default, embedded) or `postgres://…`.
-    pub database_url: SecretString,
+    /// `sqlite://…` or `postgres://…`; without it, an embedded SQLite
+    /// database in `data_dir`.
+    pub database_url: Option<SecretString>,
     /// Where to listen; port 0 picks a free port.
     pub listen_addr: SocketAddr,
     /// The built site: `pkg/` with the wasm and JS, the CSS and public files.
     pub site_root: PathBuf,
-    /// Where the embedded database, uploads and the mail outbox live.
+    /// Where the embedded database lives (and, later, uploads and the mail outbox).
     pub data_dir: PathBuf,
+    /// The address people use to reach the site, for links in e-mails;
+    /// `https://…` also makes cookies `Secure`.
+    pub public_url: String,
+    /// `smtp://…` or `smtps://user:pass@host:port`; without it, mail is
+    /// written as `.eml` files into `data_dir/outbox`.
+    pub smtp_url: Option<SecretString>,
+    /// The sender of every mail.
+    pub mail_from: String,
     /// `pretty` for people, `json` for log collectors.
     pub log_format: LogFormat,
-    /// The address people use to reach the site, for links in e-mails.
-    pub public_url: String,
     /// Upper bound of pooled database connections.
     pub max_db_connections: u32,
 }
@@ -52,12 +59,12 @@ impl Settings {
     /// [`ConfigError`] names the file or the value that is wrong.
     pub fn load(file: Option<&std::path::Path>) -> Result<Settings, ConfigError> {
         let mut builder = config::Config::builder()
-            .set_default("database_url", "sqlite://data/buurtfonds.db?mode=rwc")?
             .set_default("listen_addr", "127.0.0.1:3000")?
             .set_default("site_root", "target/site")?
             .set_default("data_dir", "data")?
             .set_default("log_format", "pretty")?
             .set_default("public_url", "http://127.0.0.1:3000")?
+            .set_default("mail_from", "Buurtfonds <noreply@buurtfonds.local>")?
             .set_default("max_db_connections", 10)?;
         if let Some(path) = file {
             if !path.exists() {
@@ -70,12 +77,29 @@ impl Settings {
         }
         builder =
             builder.add_source(config::Environment::with_prefix("BUURTFONDS").try_parsing(true));
-        Ok(builder.build()?.try_deserialize()?)
+        let mut settings: Settings = builder.build()?.try_deserialize()?;
+        if settings.database_url.is_none() {
+            let path = settings.data_dir.join("buurtfonds.db");
+            settings.database_url = Some(SecretString::from(format!(
+                "sqlite://{}?mode=rwc",
+                path.display()
+            )));
+        }
+        Ok(settings)
     }
 
     /// The database URL, for the one place that connects.
     pub fn database_url(&self) -> &str {
-        self.database_url.expose_secret()
+        self.database_url
+            .as_ref()
+            .map_or("sqlite://data/buurtfonds.db?mode=rwc", |u| {
+                u.expose_secret()
+            })
+    }
+
+    /// The SMTP URL, for the one place that builds the mailer.
+    pub fn smtp_url(&self) -> Option<&str> {
+        self.smtp_url.as_ref().map(|u| u.expose_secret())
     }
 
     /// Whether the database is PostgreSQL.
@@ -89,10 +113,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_give_an_embedded_database_on_port_3000() {
+    fn defaults_give_an_embedded_database_in_the_data_directory_on_port_3000() {
         let s = Settings::load(None).unwrap();
         assert_eq!(s.listen_addr.port(), 3000);
-        assert!(s.database_url().starts_with("sqlite://") || std::env::var("DATABASE_URL").is_ok());
+        if std::env::var("DATABASE_URL").is_err() && std::env::var("BUURTFONDS_DATA_DIR").is_err() {
+            assert_eq!(s.database_url(), "sqlite://data/buurtfonds.db?mode=rwc");
+        }
         assert!(
             !format!("{s:?}").contains("sqlite://"),
             "the database URL never prints"

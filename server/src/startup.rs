@@ -3,6 +3,7 @@
 
 use crate::config::Settings;
 use crate::routes;
+use app::ssr::mail::Mailer;
 use app::ssr::AppState;
 use app::{shell, App};
 use axum::extract::FromRef;
@@ -40,6 +41,8 @@ pub struct Application {
     router: Router,
     address: SocketAddr,
     pub db: DatabaseConnection,
+    /// What server functions and handlers see.
+    pub state: AppState,
 }
 
 /// Why the server could not start.
@@ -47,6 +50,8 @@ pub struct Application {
 pub enum StartError {
     #[error(transparent)]
     Database(#[from] crate::db::DbSetupError),
+    #[error("mail: {0}")]
+    Mail(#[from] app::ssr::mail::MailSetupError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -83,12 +88,23 @@ impl Application {
             addr: settings.listen_addr,
             source,
         })?;
-        let router = router(settings, db.clone(), address);
+        let mailer = match settings.smtp_url() {
+            Some(url) => Mailer::smtp(url, &settings.mail_from)?,
+            None => Mailer::to_directory(settings.data_dir.join("outbox"), &settings.mail_from)?,
+        };
+        let app_state = AppState {
+            db: db.clone(),
+            mailer,
+            public_url: settings.public_url.trim_end_matches('/').to_string(),
+            secure_cookies: settings.public_url.starts_with("https://"),
+        };
+        let router = router(settings, app_state.clone(), address);
         Ok(Application {
             listener,
             router,
             address,
             db,
+            state: app_state,
         })
     }
 
@@ -121,7 +137,7 @@ impl Application {
     }
 }
 
-fn router(settings: &Settings, db: DatabaseConnection, address: SocketAddr) -> Router {
+fn router(settings: &Settings, app_state: AppState, address: SocketAddr) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("buurtfonds")
         .site_root(settings.site_root.display().to_string())
@@ -130,7 +146,7 @@ fn router(settings: &Settings, db: DatabaseConnection, address: SocketAddr) -> R
         .build();
     let state = ServerState {
         leptos_options: leptos_options.clone(),
-        app: AppState { db },
+        app: app_state,
     };
     let app_state = state.app.clone();
     let context = move || {
@@ -151,6 +167,7 @@ fn router(settings: &Settings, db: DatabaseConnection, address: SocketAddr) -> R
         >(context, shell))
         .with_state(state);
     routes::security::apply(router)
+        .layer(axum::middleware::from_fn(routes::csrf::protect))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }

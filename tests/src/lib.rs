@@ -35,8 +35,10 @@ pub struct TestApp {
     /// A connection to the same database the server uses.
     pub db: DatabaseConnection,
     pub backend: Backend,
+    state: app::ssr::AppState,
     stop: Option<oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
+    /// The server's data directory; mail lands in `outbox/` below it.
+    pub dir: tempfile::TempDir,
     pg_database: Option<String>,
 }
 
@@ -100,17 +102,20 @@ pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
         }
     };
     let settings = Settings {
-        database_url: SecretString::from(url),
+        database_url: Some(SecretString::from(url)),
         listen_addr: "127.0.0.1:0".parse().expect("address"),
         site_root: site_root(),
         data_dir: dir.path().to_path_buf(),
         log_format: LogFormat::Pretty,
-        public_url: "http://127.0.0.1".into(),
+        public_url: "http://buurtfonds.test".into(),
+        smtp_url: None,
+        mail_from: "Buurtfonds <noreply@buurtfonds.test>".into(),
         max_db_connections: 10,
     };
     let app = Application::build(&settings).await.expect("server starts");
     let address = format!("http://{}", app.address());
     let db = app.db.clone();
+    let state = app.state.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
@@ -125,8 +130,9 @@ pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
         client,
         db,
         backend,
+        state,
         stop: Some(stop),
-        _dir: dir,
+        dir,
         pg_database,
     })
 }
@@ -139,6 +145,28 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// Every mail written to the outbox so far, as raw `.eml` text, oldest first.
+    pub fn outbox(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.dir.path().join("outbox")) else {
+            return Vec::new();
+        };
+        let mut files: Vec<_> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .map(|e| (e.metadata().and_then(|m| m.modified()).ok(), e.path()))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .filter_map(|(_, p)| std::fs::read_to_string(p).ok())
+            .collect()
+    }
+
+    /// The state the server functions see (database, mailer, public URL).
+    pub fn state(&self) -> app::ssr::AppState {
+        self.state.clone()
     }
 
     /// Fills the database with the demo data.

@@ -283,3 +283,28 @@ async fn bench_seeding_writes_realistic_consistent_data() {
         assert_eq!(next, 21, "{backend:?}");
     }
 }
+
+#[tokio::test]
+async fn the_event_log_and_the_ledger_refuse_updates_and_deletes() {
+    use sea_orm::ConnectionTrait;
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app_on(backend).await else {
+            continue;
+        };
+        app.seed_demo().await;
+        for sql in [
+            "UPDATE events SET to_state = 'approved'",
+            "DELETE FROM events",
+            "UPDATE ledger_entries SET cents = 0",
+            "DELETE FROM ledger_entries",
+            "DELETE FROM ledger_transactions",
+        ] {
+            let err = app.db.execute_unprepared(sql).await.unwrap_err();
+            assert!(
+                err.to_string().contains("append-only"),
+                "{backend:?}: {sql}: {err}"
+            );
+        }
+        assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+    }
+}

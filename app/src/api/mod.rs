@@ -1,6 +1,7 @@
 //! Thin server functions with fixed endpoints under `/sf/`: check who asks,
 //! call a service, map errors. The types they return are shared with the browser.
 
+pub mod accounts;
 pub mod initiatives;
 
 /// The URL prefix of every server function.

@@ -37,4 +37,16 @@ pub(super) static TEXTS: Texts = Texts {
     not_found_text: "The link may be old, or the address may be wrong.",
     back_home: "Back to the home page",
     footer_text: "Buurtfonds shows where every euro goes.",
+    mail_verify_subject: "Confirm your e-mail address for Buurtfonds",
+    mail_verify_body: |name, link| format!(
+        "Hi {name},\n\nWelcome to Buurtfonds! Open this link to confirm your e-mail address:\n\n{link}\n\nThe link works for 48 hours. Did you not sign up? Then you can ignore this e-mail.\n\nBest wishes,\nBuurtfonds\n"
+    ),
+    mail_exists_subject: "You already have a Buurtfonds account",
+    mail_exists_body: |name, link| format!(
+        "Hi {name},\n\nSomeone tried to sign up with this e-mail address, but you already have an account. Forgot your password? Choose a new one here:\n\n{link}\n\nWas this not you? Then there is nothing to do.\n\nBest wishes,\nBuurtfonds\n"
+    ),
+    mail_reset_subject: "A new password for Buurtfonds",
+    mail_reset_body: |name, link| format!(
+        "Hi {name},\n\nChoose a new password with this link:\n\n{link}\n\nThe link works for one hour, and only once. Did you not ask for this? Then there is nothing to do.\n\nBest wishes,\nBuurtfonds\n"
+    ),
 };

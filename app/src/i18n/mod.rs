@@ -110,6 +110,15 @@ pub struct Texts {
     pub not_found_text: &'static str,
     pub back_home: &'static str,
     pub footer_text: &'static str,
+    pub mail_verify_subject: &'static str,
+    /// (name, link)
+    pub mail_verify_body: fn(&str, &str) -> String,
+    pub mail_exists_subject: &'static str,
+    /// (name, link to reset the password)
+    pub mail_exists_body: fn(&str, &str) -> String,
+    pub mail_reset_subject: &'static str,
+    /// (name, link)
+    pub mail_reset_body: fn(&str, &str) -> String,
 }
 
 impl Texts {

@@ -37,4 +37,16 @@ pub(super) static TEXTS: Texts = Texts {
     not_found_text: "Misschien is de link oud of klopt het adres niet.",
     back_home: "Terug naar de startpagina",
     footer_text: "Buurtfonds laat zien waar elke euro heen gaat.",
+    mail_verify_subject: "Bevestig je e-mailadres voor Buurtfonds",
+    mail_verify_body: |name, link| format!(
+        "Hoi {name},\n\nWelkom bij Buurtfonds! Klik op deze link om je e-mailadres te bevestigen:\n\n{link}\n\nDe link werkt 48 uur. Heb je je niet aangemeld? Dan kun je deze mail negeren.\n\nGroet,\nBuurtfonds\n"
+    ),
+    mail_exists_subject: "Je hebt al een account bij Buurtfonds",
+    mail_exists_body: |name, link| format!(
+        "Hoi {name},\n\nIemand wilde zich aanmelden met dit e-mailadres, maar je hebt al een account. Wachtwoord vergeten? Kies een nieuw wachtwoord via:\n\n{link}\n\nWas jij dit niet? Dan hoef je niets te doen.\n\nGroet,\nBuurtfonds\n"
+    ),
+    mail_reset_subject: "Nieuw wachtwoord voor Buurtfonds",
+    mail_reset_body: |name, link| format!(
+        "Hoi {name},\n\nKies een nieuw wachtwoord via deze link:\n\n{link}\n\nDe link werkt één uur en maar één keer. Heb je dit niet gevraagd? Dan hoef je niets te doen.\n\nGroet,\nBuurtfonds\n"
+    ),
 };

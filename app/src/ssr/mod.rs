@@ -4,7 +4,9 @@
 pub mod auth;
 pub mod entities;
 pub mod error;
+pub mod mail;
 pub mod services;
+pub mod session;
 
 use sea_orm::DatabaseConnection;
 
@@ -12,4 +14,9 @@ use sea_orm::DatabaseConnection;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    pub mailer: mail::Mailer,
+    /// The address people use to reach the site, for links in e-mails.
+    pub public_url: String,
+    /// Whether cookies get `Secure` (the site is served over HTTPS).
+    pub secure_cookies: bool,
 }

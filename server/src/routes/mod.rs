@@ -1,5 +1,6 @@
 //! Routes that are not Leptos pages or server functions.
 
+pub mod csrf;
 pub mod health;
 pub mod lang;
 pub mod security;

@@ -1,5 +1,6 @@
 //! Queries and mutations, each mutation in one database transaction.
 
+pub mod accounts;
 pub mod initiatives;
 pub mod ledger;
 pub mod lifecycle;
