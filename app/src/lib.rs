@@ -111,9 +111,15 @@ mod ssr_shell {
         let Some(resp) = use_context::<leptos_axum::ResponseOptions>() else {
             return;
         };
+        // Under `cargo leptos watch` the page reloads itself over a websocket on another port.
+        let live_reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
+            " ws:"
+        } else {
+            ""
+        };
         let policy = format!(
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-             style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'{live_reload}; font-src 'self'; \
              object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
         );
         if let Ok(value) = http::HeaderValue::from_str(&policy) {
