@@ -29,6 +29,10 @@ pub struct Settings {
     pub mail_from: String,
     /// `pretty` for people, `json` for log collectors.
     pub log_format: LogFormat,
+    /// Sign-in, sign-up and reset attempts a minute from one IP address.
+    pub auth_attempts_per_ip: u32,
+    /// Sign-in, sign-up and reset attempts a minute for one account.
+    pub auth_attempts_per_account: u32,
     /// Upper bound of pooled database connections.
     pub max_db_connections: u32,
 }
@@ -65,7 +69,9 @@ impl Settings {
             .set_default("log_format", "pretty")?
             .set_default("public_url", "http://127.0.0.1:3000")?
             .set_default("mail_from", "Buurtfonds <noreply@buurtfonds.local>")?
-            .set_default("max_db_connections", 10)?;
+            .set_default("max_db_connections", 10)?
+            .set_default("auth_attempts_per_ip", 30)?
+            .set_default("auth_attempts_per_account", 5)?;
         if let Some(path) = file {
             if !path.exists() {
                 return Err(ConfigError::MissingFile(path.to_path_buf()));

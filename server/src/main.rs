@@ -92,8 +92,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve => {
             let app = server::startup::Application::build(&settings).await?;
-            tracing::info!("listening on http://{}", app.address());
-            println!("Buurtfonds is listening on http://{}", app.address());
             app.run_until_stopped().await?;
         }
     }

@@ -2,7 +2,7 @@
 // fresh SQLite database filled with demo data, launch Debian's Chromium, and
 // run axe-core on a page.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,15 @@ export async function startServer() {
   });
   return {
     url,
+    /** The newest mail in the server's outbox, as text with soft line breaks undone. */
+    lastMail() {
+      const outbox = join(dir, 'outbox');
+      const files = readdirSync(outbox)
+        .map((f) => join(outbox, f))
+        .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+      const raw = readFileSync(files.at(-1), 'utf8');
+      return raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((ok) => child.once('exit', ok));

@@ -69,6 +69,17 @@ pub async fn spawn_app() -> TestApp {
 /// # Panics
 /// When the server cannot start, or PostgreSQL is required but unreachable.
 pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
+    spawn_app_configured(backend, |_| {}).await
+}
+
+/// [`spawn_app_on`] with settings adjusted by `configure` before the start.
+///
+/// # Panics
+/// As [`spawn_app_on`].
+pub async fn spawn_app_configured(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temporary directory");
     let (url, pg_database) = match backend {
         Backend::Sqlite => (
@@ -101,7 +112,7 @@ pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
             (format!("{base}/{name}"), Some(name))
         }
     };
-    let settings = Settings {
+    let mut settings = Settings {
         database_url: Some(SecretString::from(url)),
         listen_addr: "127.0.0.1:0".parse().expect("address"),
         site_root: site_root(),
@@ -111,7 +122,10 @@ pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
         smtp_url: None,
         mail_from: "Buurtfonds <noreply@buurtfonds.test>".into(),
         max_db_connections: 10,
+        auth_attempts_per_ip: 1_000,
+        auth_attempts_per_account: 1_000,
     };
+    configure(&mut settings);
     let app = Application::build(&settings).await.expect("server starts");
     let address = format!("http://{}", app.address());
     let db = app.db.clone();
@@ -142,6 +156,34 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The CSRF token of this client's cookie, as a form on `/login` carries it.
+    pub async fn csrf_token(&self) -> String {
+        let html = self.get("/login").await.text().await.expect("login page");
+        let marker = r#"name="csrf_token" value=""#;
+        let start = html.find(marker).expect("a CSRF field") + marker.len();
+        html[start..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// POSTs a form the way a browser without JavaScript does (asking for
+    /// HTML, with the CSRF token), without following the redirect.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.client
+            .post(format!("{}{path}", self.address))
+            .header("accept", "text/html")
+            .header("referer", format!("{}/", self.address))
+            .form(&all)
             .send()
             .await
             .expect("request")

@@ -92,3 +92,268 @@ mod tests {
         assert!(field_errors(good.validate()).is_empty());
     }
 }
+
+// ---- server functions ----
+
+use super::forms::FormFeedback;
+use leptos::prelude::*;
+
+/// The signed-in person as the pages need them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub display_name: String,
+    pub role: crate::domain::Role,
+    pub verified: bool,
+}
+
+/// Who is signed in, if anyone.
+#[server(prefix = "/sf", endpoint = "who_am_i", input = server_fn::codec::GetUrl)]
+pub async fn who_am_i() -> Result<Option<Me>, ServerFnError> {
+    Ok(crate::ssr::request::current_user().await.map(|u| Me {
+        display_name: u.display_name,
+        role: u.role,
+        verified: u.verified,
+    }))
+}
+
+/// Only paths on this site may be `next`.
+pub fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.contains("://");
+    if ok {
+        next.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr_helpers {
+    use super::FormFeedback;
+    use crate::ssr::services::accounts::MailContext;
+    use crate::ssr::AppState;
+
+    /// Answers a form that went wrong: directly to a script, or through the
+    /// one-request cookie and a redirect back for a plain form post.
+    pub fn refuse(feedback: FormFeedback, back_to: &str) -> FormFeedback {
+        if crate::ssr::flash::is_plain_form_post() {
+            crate::ssr::flash::keep_and_redirect(&feedback, back_to);
+        }
+        feedback
+    }
+
+    pub fn state() -> Result<AppState, leptos::prelude::ServerFnError> {
+        leptos::prelude::use_context::<AppState>()
+            .ok_or_else(|| leptos::prelude::ServerFnError::new("server state missing"))
+    }
+
+    pub fn mail_context(state: &AppState) -> MailContext<'_> {
+        MailContext {
+            mailer: &state.mailer,
+            public_url: &state.public_url,
+            lang: crate::ssr::request::lang(),
+        }
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> leptos::prelude::ServerFnError {
+        tracing::error!(error = %e, "account action failed");
+        leptos::prelude::ServerFnError::new("internal error")
+    }
+
+    /// Sets or clears the session cookie.
+    pub fn session_cookie(token: &str, max_age: i64, secure: bool) {
+        use crate::ssr::session::{set_cookie, SESSION_COOKIE};
+        if let Some(resp) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(v) = http::HeaderValue::from_str(&set_cookie(
+                SESSION_COOKIE,
+                token,
+                max_age,
+                true,
+                secure,
+            )) {
+                resp.append_header(http::header::SET_COOKIE, v);
+            }
+        }
+    }
+}
+
+/// Signs up; on success the browser goes to the sign-in page with a "check your mail" notice.
+#[server(prefix = "/sf", endpoint = "sign_up")]
+pub async fn sign_up(
+    csrf_token: String,
+    email: String,
+    password: String,
+    display_name: String,
+) -> Result<FormFeedback, ServerFnError> {
+    use crate::ssr::services::accounts::{self, AccountError};
+    use ssr_helpers::*;
+    let _ = csrf_token; // checked by the CSRF middleware
+    let state = state()?;
+    let feedback = FormFeedback::new("sign_up")
+        .with_value("email", &email)
+        .with_value("display_name", &display_name);
+    let form = SignupForm {
+        email,
+        password,
+        display_name,
+    };
+    match accounts::sign_up(&state.db, form, &mail_context(&state)).await {
+        Ok(()) => {
+            leptos_axum::redirect("/login?notice=check_mail");
+            Ok(FormFeedback::new("sign_up"))
+        }
+        Err(AccountError::Invalid(errors)) => {
+            Ok(refuse(FormFeedback { errors, ..feedback }, "/signup"))
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// Signs in and starts a fresh session; the browser goes to `next`.
+#[server(prefix = "/sf", endpoint = "sign_in")]
+pub async fn sign_in(
+    csrf_token: String,
+    email: String,
+    password: String,
+    next: String,
+) -> Result<FormFeedback, ServerFnError> {
+    use crate::ssr::services::accounts::{self, AccountError};
+    use crate::ssr::session;
+    use ssr_helpers::*;
+    let _ = csrf_token; // checked by the CSRF middleware
+    let state = state()?;
+    let next = safe_next(&next);
+    match accounts::sign_in(&state.db, &email, &password).await {
+        Ok(user) => {
+            // A new session at every sign-in; the old one ends.
+            if let Some(old) = crate::ssr::request::session_token() {
+                session::destroy(&state.db, &old).await.map_err(internal)?;
+            }
+            let token = session::create(&state.db, user.id, crate::ssr::request::user_agent())
+                .await
+                .map_err(internal)?;
+            session_cookie(
+                &token,
+                session::SESSION_DAYS * 24 * 3600,
+                state.secure_cookies,
+            );
+            leptos_axum::redirect(&next);
+            Ok(FormFeedback::new("sign_in"))
+        }
+        Err(AccountError::BadCredentials) => {
+            let feedback = FormFeedback::new("sign_in")
+                .with_value("email", &email)
+                .with_value("next", &next)
+                .with_error("email", "bad_credentials");
+            Ok(refuse(
+                feedback,
+                &format!("/login?next={}", urlencoding::encode(&next)),
+            ))
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// Ends the session.
+#[server(prefix = "/sf", endpoint = "sign_out")]
+pub async fn sign_out(csrf_token: String) -> Result<(), ServerFnError> {
+    use ssr_helpers::*;
+    let _ = csrf_token; // checked by the CSRF middleware
+    let state = state()?;
+    if let Some(token) = crate::ssr::request::session_token() {
+        crate::ssr::session::destroy(&state.db, &token)
+            .await
+            .map_err(internal)?;
+    }
+    session_cookie("", 0, state.secure_cookies);
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Confirms an e-mail address with the token from the mail.
+#[server(prefix = "/sf", endpoint = "verify_email")]
+pub async fn verify_email(
+    csrf_token: String,
+    token: String,
+) -> Result<FormFeedback, ServerFnError> {
+    use crate::ssr::services::accounts::{self, AccountError};
+    use ssr_helpers::*;
+    let _ = csrf_token; // checked by the CSRF middleware
+    let state = state()?;
+    match accounts::verify_email(&state.db, &token).await {
+        Ok(_) => {
+            leptos_axum::redirect("/login?notice=verified");
+            Ok(FormFeedback::new("verify"))
+        }
+        Err(AccountError::BadToken) => Ok(refuse(
+            FormFeedback::new("verify").with_error("token", "bad_token"),
+            &format!("/verify?token={}", urlencoding::encode(&token)),
+        )),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// Mails a reset link (when the address has an account; the answer is the same).
+#[server(prefix = "/sf", endpoint = "forgot_password")]
+pub async fn forgot_password(
+    csrf_token: String,
+    email: String,
+) -> Result<FormFeedback, ServerFnError> {
+    use crate::ssr::services::accounts;
+    use ssr_helpers::*;
+    let _ = csrf_token; // checked by the CSRF middleware
+    let state = state()?;
+    let check = SignupForm {
+        email: email.trim().to_string(),
+        password: "x".repeat(10),
+        display_name: "x".into(),
+    };
+    if let Some(code) = field_errors(check.validate())
+        .into_iter()
+        .find(|e| e.field == "email")
+    {
+        let feedback = FormFeedback::new("forgot")
+            .with_value("email", &email)
+            .with_error("email", &code.code);
+        return Ok(refuse(feedback, "/forgot"));
+    }
+    accounts::request_password_reset(&state.db, &email, &mail_context(&state))
+        .await
+        .map_err(internal)?;
+    leptos_axum::redirect("/login?notice=reset_sent");
+    Ok(FormFeedback::new("forgot"))
+}
+
+/// Sets a new password with the token from the reset mail.
+#[server(prefix = "/sf", endpoint = "reset_password")]
+pub async fn reset_password(
+    csrf_token: String,
+    token: String,
+    password: String,
+) -> Result<FormFeedback, ServerFnError> {
+    use crate::ssr::services::accounts::{self, AccountError};
+    use ssr_helpers::*;
+    let _ = csrf_token; // checked by the CSRF middleware
+    let state = state()?;
+    let back = format!("/reset?token={}", urlencoding::encode(&token));
+    match accounts::reset_password(&state.db, NewPasswordForm { token, password }).await {
+        Ok(_) => {
+            leptos_axum::redirect("/login?notice=password_changed");
+            Ok(FormFeedback::new("reset"))
+        }
+        Err(AccountError::Invalid(errors)) => Ok(refuse(
+            FormFeedback {
+                errors,
+                ..FormFeedback::new("reset")
+            },
+            &back,
+        )),
+        Err(AccountError::BadToken) => Ok(refuse(
+            FormFeedback::new("reset").with_error("token", "bad_token"),
+            &back,
+        )),
+        Err(e) => Err(internal(e)),
+    }
+}

@@ -18,7 +18,7 @@ pub struct InitiativeCard {
 }
 
 /// The most recently funded initiatives, newest first. Anyone may ask.
-#[server(prefix = "/sf", endpoint = "recent_funded")]
+#[server(prefix = "/sf", endpoint = "recent_funded", input = server_fn::codec::GetUrl)]
 pub async fn recent_funded() -> Result<Vec<InitiativeCard>, ServerFnError> {
     use crate::ssr::{services, AppState};
     let state = expect_context::<AppState>();

@@ -3,8 +3,11 @@
 //!
 //! Without JavaScript the navigation simply stays open: every link works.
 
+use crate::api::accounts::{who_am_i, SignOut};
+use crate::components::form::CsrfField;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -13,6 +16,13 @@ pub fn Header() -> impl IntoView {
     let (enhanced, set_enhanced) = signal(false);
     let (open, set_open) = signal(false);
     Effect::new(move |_| set_enhanced.set(true));
+    let location = use_location();
+    let sign_out = ServerAction::<SignOut>::new();
+    // Asked again after every navigation and sign-out, so the header follows sign-in state.
+    let me = Resource::new(
+        move || (location.pathname.get(), sign_out.version().get()),
+        |_| who_am_i(),
+    );
 
     view! {
         <a class="skip-link" href="#main">{t.skip_to_content}</a>
@@ -44,7 +54,20 @@ pub fn Header() -> impl IntoView {
                     <li><a href="/">{t.nav_home}</a></li>
                     <li><a href="/initiatives">{t.nav_initiatives}</a></li>
                     <li><a href="/propose">{t.nav_propose}</a></li>
-                    <li><a href="/login">{t.nav_sign_in}</a></li>
+                    <Transition>
+                        {move || me.get().map(|r| match r.ok().flatten() {
+                            Some(user) => view! {
+                                <li class="account">
+                                    <span class="who">{(t.signed_in_as)(&user.display_name)}</span>
+                                    <ActionForm action=sign_out attr:class="inline">
+                                        <CsrfField/>
+                                        <button type="submit" class="link-button">{t.sign_out}</button>
+                                    </ActionForm>
+                                </li>
+                            }.into_any(),
+                            None => view! { <li><a href="/login">{t.nav_sign_in}</a></li> }.into_any(),
+                        })}
+                    </Transition>
                 </ul>
             </nav>
         </header>

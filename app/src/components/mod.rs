@@ -1,6 +1,7 @@
 //! Small shared components.
 
 pub mod footer;
+pub mod form;
 pub mod header;
 
 pub use footer::Footer;

@@ -110,6 +110,44 @@ pub struct Texts {
     pub not_found_text: &'static str,
     pub back_home: &'static str,
     pub footer_text: &'static str,
+    pub signup_title: &'static str,
+    pub signup_intro: &'static str,
+    pub signup_submit: &'static str,
+    pub have_account: &'static str,
+    pub login_title: &'static str,
+    pub login_submit: &'static str,
+    pub no_account: &'static str,
+    pub forgot_link: &'static str,
+    pub forgot_title: &'static str,
+    pub forgot_intro: &'static str,
+    pub forgot_submit: &'static str,
+    pub reset_title: &'static str,
+    pub reset_submit: &'static str,
+    pub verify_title: &'static str,
+    pub verify_intro: &'static str,
+    pub verify_submit: &'static str,
+    pub sign_out: &'static str,
+    pub signed_in_as: fn(&str) -> String,
+    pub field_email: &'static str,
+    pub field_password: &'static str,
+    pub field_new_password: &'static str,
+    /// (minimum length)
+    pub password_hint: fn(u64) -> String,
+    pub field_display_name: &'static str,
+    pub display_name_hint: &'static str,
+    pub notice_check_mail: &'static str,
+    pub notice_verified: &'static str,
+    pub notice_reset_sent: &'static str,
+    pub notice_password_changed: &'static str,
+    pub error_summary: &'static str,
+    pub err_email_invalid: &'static str,
+    pub err_email_too_long: &'static str,
+    /// (minimum, maximum)
+    pub err_password_length: fn(u64, u64) -> String,
+    pub err_name_length: &'static str,
+    pub err_bad_credentials: &'static str,
+    pub err_bad_token: &'static str,
+    pub err_generic: &'static str,
     pub mail_verify_subject: &'static str,
     /// (name, link)
     pub mail_verify_body: fn(&str, &str) -> String,
@@ -122,6 +160,31 @@ pub struct Texts {
 }
 
 impl Texts {
+    /// The sentence for an error code from the server, in this language.
+    pub fn error_message(&self, code: &str) -> String {
+        use crate::api::accounts::{PASSWORD_MAX, PASSWORD_MIN};
+        match code {
+            "email_invalid" => self.err_email_invalid.into(),
+            "email_too_long" => self.err_email_too_long.into(),
+            "password_length" => (self.err_password_length)(PASSWORD_MIN, PASSWORD_MAX),
+            "name_length" => self.err_name_length.into(),
+            "bad_credentials" => self.err_bad_credentials.into(),
+            "bad_token" | "token_missing" => self.err_bad_token.into(),
+            _ => self.err_generic.into(),
+        }
+    }
+
+    /// The text of a notice shown after a redirect (`?notice=…`).
+    pub fn notice(&self, code: &str) -> Option<&'static str> {
+        match code {
+            "check_mail" => Some(self.notice_check_mail),
+            "verified" => Some(self.notice_verified),
+            "reset_sent" => Some(self.notice_reset_sent),
+            "password_changed" => Some(self.notice_password_changed),
+            _ => None,
+        }
+    }
+
     /// The name of an initiative kind (`course`, `activity`, `other`).
     pub fn kind(&self, kind: &str) -> &'static str {
         match kind {

@@ -1,4 +1,5 @@
 //! One file per page.
 
+pub mod accounts;
 pub mod home;
 pub mod not_found;

@@ -4,7 +4,9 @@
 pub mod auth;
 pub mod entities;
 pub mod error;
+pub mod flash;
 pub mod mail;
+pub mod request;
 pub mod services;
 pub mod session;
 

@@ -3,6 +3,7 @@
 pub mod csrf;
 pub mod health;
 pub mod lang;
+pub mod rate_limit;
 pub mod security;
 
 use crate::startup::ServerState;

@@ -1,0 +1,100 @@
+//! Rate limits on signing in, signing up and password resets: per client IP
+//! and per account (the e-mail address or reset token in the form), so that
+//! neither one address nor one account can be hammered. Refusals answer 429
+//! with `Retry-After`.
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+/// The server functions that are limited.
+const LIMITED: [&str; 4] = [
+    "/sf/sign_in",
+    "/sf/sign_up",
+    "/sf/forgot_password",
+    "/sf/reset_password",
+];
+
+/// The limiters, shared by all requests.
+#[derive(Clone)]
+pub struct AuthLimits {
+    by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    by_account: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl AuthLimits {
+    /// `per_ip` and `per_account` attempts a minute (each at least 1).
+    pub fn new(per_ip: u32, per_account: u32) -> AuthLimits {
+        let quota =
+            |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
+        AuthLimits {
+            by_ip: Arc::new(RateLimiter::keyed(quota(per_ip))),
+            by_account: Arc::new(RateLimiter::keyed(quota(per_account))),
+        }
+    }
+
+    /// Seconds to wait, when `ip` or `account` is over its limit.
+    fn check(&self, ip: IpAddr, account: Option<String>) -> Option<u64> {
+        let clock = DefaultClock::default();
+        let wait = |not_until: governor::NotUntil<_>| {
+            not_until.wait_time_from(clock.now()).as_secs().max(1)
+        };
+        if let Err(n) = self.by_ip.check_key(&ip) {
+            return Some(wait(n));
+        }
+        if let Some(account) = account {
+            if let Err(n) = self.by_account.check_key(&account) {
+                return Some(wait(n));
+            }
+        }
+        self.by_ip.retain_recent();
+        self.by_account.retain_recent();
+        None
+    }
+}
+
+pub async fn limit(State(limits): State<AuthLimits>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST || !LIMITED.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, 256 * 1024).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let account = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "email" || k == "token")
+        .map(|(k, v)| format!("{k}:{}", v.trim().to_lowercase()));
+    if let Some(seconds) = limits.check(ip, account) {
+        tracing::warn!(%ip, path = %parts.uri.path(), "rate limit reached");
+        return too_many(seconds);
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+fn too_many(seconds: u64) -> Response {
+    let mut resp = (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!(
+            "Te veel pogingen. Wacht {seconds} seconden en probeer het dan opnieuw.\n\
+             Too many attempts. Wait {seconds} seconds, then try again.\n"
+        ),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
+}
