@@ -18,6 +18,7 @@ use leptos_router::{
     path, SsrMode,
 };
 use pages::accounts::{ForgotPage, LoginPage, ResetPage, SignupPage, VerifyPage};
+use pages::me::{MePage, MyInitiativePage};
 use pages::{home::HomePage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server only.
@@ -68,6 +69,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::Async/>
                     <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/me") view=MePage ssr=SsrMode::Async/>
+                    <Route path=path!("/me/initiatives/:id") view=MyInitiativePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -1,7 +1,10 @@
 // Account pages in a real browser: errors appear next to the fields without
 // a page load once hydrated, a new resident signs up, confirms through the
 // mail in the outbox and signs in; axe-core finds nothing on any of it.
-import { test, before, after } from 'node:test';
+import { test as nodeTest, before, after } from 'node:test';
+
+// Every test gets a deadline, so a hang fails instead of stalling the run.
+const test = (name, fn) => nodeTest(name, { timeout: 90_000 }, fn);
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, phonePage, axeViolations, waitForHydration } from './harness.mjs';
 

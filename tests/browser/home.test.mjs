@@ -1,6 +1,9 @@
 // The home page in a real browser: hydration, accessibility, phone widths,
 // and the same page with JavaScript switched off.
-import { test, before, after } from 'node:test';
+import { test as nodeTest, before, after } from 'node:test';
+
+// Every test gets a deadline, so a hang fails instead of stalling the run.
+const test = (name, fn) => nodeTest(name, { timeout: 90_000 }, fn);
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, phonePage, axeViolations, waitForHydration } from './harness.mjs';
 

@@ -189,6 +189,24 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Signs this client in (demo password unless given), like a browser without JavaScript.
+    ///
+    /// # Panics
+    /// When the sign-in does not succeed.
+    pub async fn sign_in(&self, email: &str) {
+        let resp = self
+            .post_form(
+                "/sf/sign_in",
+                &[
+                    ("email", email),
+                    ("password", "buurtfonds-demo"),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        assert_eq!(resp.headers()["location"], "/", "signed in as {email}");
+    }
+
     /// Every mail written to the outbox so far, as raw `.eml` text, oldest first.
     pub fn outbox(&self) -> Vec<String> {
         let Ok(entries) = std::fs::read_dir(self.dir.path().join("outbox")) else {

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod forms;
 pub mod initiatives;
+pub mod me;
 
 /// The URL prefix of every server function.
 pub const PREFIX: &str = "/sf";

@@ -57,6 +57,7 @@ pub fn Header() -> impl IntoView {
                     <Transition>
                         {move || me.get().map(|r| match r.ok().flatten() {
                             Some(user) => view! {
+                                <li><a href="/me">{t.nav_me}</a></li>
                                 <li class="account">
                                     <span class="who">{(t.signed_in_as)(&user.display_name)}</span>
                                     <ActionForm action=sign_out attr:class="inline">

@@ -148,6 +148,26 @@ pub struct Texts {
     pub err_bad_credentials: &'static str,
     pub err_bad_token: &'static str,
     pub err_generic: &'static str,
+    pub nav_me: &'static str,
+    pub me_title: &'static str,
+    pub me_empty: &'static str,
+    pub your_coach: &'static str,
+    pub no_coach_yet: &'static str,
+    pub amount_asked: &'static str,
+    pub amount_approved: &'static str,
+    pub last_change: &'static str,
+    pub timeline_title: &'static str,
+    pub messages_title: &'static str,
+    pub messages_empty: &'static str,
+    pub messages_after_submit: &'static str,
+    pub message_label: &'static str,
+    pub message_submit: &'static str,
+    pub err_message_length: &'static str,
+    pub back_to_me: &'static str,
+    /// Names of the lifecycle states, by their stored name.
+    pub states: [(&'static str, &'static str); 12],
+    /// Names of the steps in a timeline, by action.
+    pub actions: [(&'static str, &'static str); 16],
     pub mail_verify_subject: &'static str,
     /// (name, link)
     pub mail_verify_body: fn(&str, &str) -> String,
@@ -170,8 +190,25 @@ impl Texts {
             "name_length" => self.err_name_length.into(),
             "bad_credentials" => self.err_bad_credentials.into(),
             "bad_token" | "token_missing" => self.err_bad_token.into(),
+            "message_length" => self.err_message_length.into(),
             _ => self.err_generic.into(),
         }
+    }
+
+    /// The name of a lifecycle state.
+    pub fn state(&self, state: &str) -> &'static str {
+        self.states
+            .iter()
+            .find(|(k, _)| *k == state)
+            .map_or("", |(_, v)| v)
+    }
+
+    /// The name of a step in the timeline.
+    pub fn action(&self, action: &str) -> &'static str {
+        self.actions
+            .iter()
+            .find(|(k, _)| *k == action)
+            .map_or("", |(_, v)| v)
     }
 
     /// The text of a notice shown after a redirect (`?notice=…`).
@@ -228,5 +265,19 @@ mod tests {
             assert!((t.funded_on)("1 mei").contains("1 mei"));
         }
         assert_ne!(Lang::Nl.texts().hero_title, Lang::En.texts().hero_title);
+        for lang in Lang::ALL {
+            let t = lang.texts();
+            for state in crate::domain::State::ALL {
+                assert!(!t.state(state.as_str()).is_empty(), "{lang:?} {state}");
+            }
+            for action in crate::domain::lifecycle::candidate_actions(&Default::default()) {
+                assert!(
+                    !t.action(action.name()).is_empty(),
+                    "{lang:?} {}",
+                    action.name()
+                );
+            }
+            assert!(!t.action("create").is_empty());
+        }
     }
 }

@@ -2,4 +2,5 @@
 
 pub mod accounts;
 pub mod home;
+pub mod me;
 pub mod not_found;

@@ -56,3 +56,9 @@ pub fn user_agent() -> Option<String> {
         .ok()
         .map(str::to_string)
 }
+
+/// Whether this request calls a server function over HTTP (rather than
+/// rendering a page that calls it in-process).
+pub fn is_server_fn_call() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/sf/"))
+}

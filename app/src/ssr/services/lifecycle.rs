@@ -192,6 +192,23 @@ async fn perform_in<C: ConnectionTrait>(
     })
 }
 
+/// Whether `actor_id` may take `action` on `initiative` now, without doing it
+/// (for actions that change no state, such as writing a message).
+///
+/// # Errors
+/// The refused transition, or a database error.
+pub async fn check<C: ConnectionTrait>(
+    db: &C,
+    initiative: &initiatives::Model,
+    actor_id: Option<i64>,
+    action: &Action,
+) -> Result<Transition, ServiceError> {
+    let state = State::parse(&initiative.state).ok_or(ServiceError::NotFound)?;
+    let actor = load_actor(db, actor_id, initiative.neighbourhood_id).await?;
+    let facts = load_facts(db, initiative).await?;
+    Ok(apply(state, action, &actor, &facts)?)
+}
+
 /// Records the creation of an initiative as the first event of its log.
 ///
 /// # Errors

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod initiatives;
 pub mod ledger;
 pub mod lifecycle;
+pub mod me;
 
 /// Now, in the type the entities store.
 pub fn now() -> sea_orm::prelude::DateTimeWithTimeZone {

@@ -1,0 +1,140 @@
+//! A resident's own initiatives: the list, one initiative with its timeline
+//! (built from the event log) and the message thread with the coach.
+
+use super::forms::FormFeedback;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The longest message.
+pub const MESSAGE_MAX: usize = 2_000;
+
+/// One of my initiatives, as listed on `/me`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnInitiative {
+    pub id: i64,
+    pub title: String,
+    pub state: String,
+    pub coach_name: Option<String>,
+    pub amount_asked_cents: i64,
+    pub amount_approved_cents: Option<i64>,
+    /// ISO date of the last change.
+    pub updated_on: String,
+}
+
+/// One step in an initiative's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineItem {
+    /// ISO date.
+    pub on: String,
+    pub action: String,
+    pub to_state: String,
+    pub actor_name: Option<String>,
+    pub amount_cents: Option<i64>,
+    pub reason: Option<String>,
+}
+
+/// One message in the thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageItem {
+    /// ISO date and time (minutes).
+    pub at: String,
+    pub author_name: String,
+    pub mine: bool,
+    pub body: String,
+}
+
+/// One of my initiatives with its history and messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnInitiativeView {
+    pub initiative: OwnInitiative,
+    pub timeline: Vec<TimelineItem>,
+    pub messages: Vec<MessageItem>,
+    /// Whether I may write in the thread now (not while it is a draft).
+    pub can_message: bool,
+}
+
+/// My initiatives, newest first. Sends visitors to the sign-in page.
+#[server(prefix = "/sf", endpoint = "my_initiatives", input = server_fn::codec::GetUrl)]
+pub async fn my_initiatives() -> Result<Vec<OwnInitiative>, ServerFnError> {
+    let user = ssr::signed_in("/me").await?;
+    let state = ssr::state()?;
+    crate::ssr::services::me::list(&state.db, user.id)
+        .await
+        .map_err(|e| e.into_server_error())
+}
+
+/// One of my initiatives. Someone else's answers 404, as if it did not exist.
+#[server(prefix = "/sf", endpoint = "my_initiative", input = server_fn::codec::GetUrl)]
+pub async fn my_initiative(id: i64) -> Result<OwnInitiativeView, ServerFnError> {
+    let user = ssr::signed_in(&format!("/me/initiatives/{id}")).await?;
+    let state = ssr::state()?;
+    crate::ssr::services::me::detail(&state.db, user.id, id)
+        .await
+        .map_err(|e| e.into_server_error())
+}
+
+/// Writes a message to the coach in an initiative's thread.
+#[server(prefix = "/sf", endpoint = "send_message")]
+pub async fn send_message(
+    csrf_token: String,
+    initiative_id: i64,
+    body: String,
+) -> Result<FormFeedback, ServerFnError> {
+    let _ = csrf_token; // checked by the CSRF middleware
+    let back = format!("/me/initiatives/{initiative_id}");
+    let user = ssr::signed_in(&back).await?;
+    let state = ssr::state()?;
+    let body = body.trim().to_string();
+    if body.is_empty() || body.chars().count() > MESSAGE_MAX {
+        let feedback = FormFeedback::new("message")
+            .with_value("body", &body)
+            .with_error("body", "message_length");
+        return Ok(ssr::refuse(feedback, &back));
+    }
+    crate::ssr::services::me::send_message(&state.db, user.id, initiative_id, &body)
+        .await
+        .map_err(|e| e.into_server_error())?;
+    leptos_axum::redirect(&format!("{back}#messages"));
+    Ok(FormFeedback::new("message"))
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::FormFeedback;
+    use crate::ssr::session::CurrentUser;
+    use crate::ssr::AppState;
+    use leptos::prelude::*;
+
+    pub fn state() -> Result<AppState, ServerFnError> {
+        use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state missing"))
+    }
+
+    /// The signed-in person; a visitor is sent to sign in, and back to `here` after.
+    pub async fn signed_in(here: &str) -> Result<CurrentUser, ServerFnError> {
+        match crate::ssr::request::current_user().await {
+            Some(user) => Ok(user),
+            None => {
+                leptos_axum::redirect(&format!("/login?next={}", urlencoding::encode(here)));
+                // A script calling the function gets 401 (and the redirect to follow);
+                // a page being rendered, or a plain form post, is simply redirected.
+                let script_call = crate::ssr::request::is_server_fn_call()
+                    && !crate::ssr::flash::is_plain_form_post();
+                if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                    resp.set_status(if script_call {
+                        http::StatusCode::UNAUTHORIZED
+                    } else {
+                        http::StatusCode::FOUND
+                    });
+                }
+                Err(ServerFnError::new("sign in first"))
+            }
+        }
+    }
+
+    pub fn refuse(feedback: FormFeedback, back_to: &str) -> FormFeedback {
+        if crate::ssr::flash::is_plain_form_post() {
+            crate::ssr::flash::keep_and_redirect(&feedback, back_to);
+        }
+        feedback
+    }
+}

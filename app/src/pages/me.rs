@@ -1,0 +1,155 @@
+//! `/me`: my initiatives, and one initiative with its timeline (from the
+//! event log), my coach, and the message thread.
+
+use crate::api::forms::{take_form_feedback, FormFeedback};
+use crate::api::me::{my_initiative, my_initiatives, OwnInitiative, SendMessage, MESSAGE_MAX};
+use crate::components::form::{CsrfField, ErrorSummary};
+use crate::domain::Cents;
+use crate::i18n::{use_lang, use_texts};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn MePage() -> impl IntoView {
+    let t = use_texts();
+    let list = Resource::new_blocking(|| (), |_| my_initiatives());
+    view! {
+        <Title text=t.me_title/>
+        <h1>{t.me_title}</h1>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || list.get().map(|r| match r {
+                Ok(items) if items.is_empty() => view! {
+                    <p>{t.me_empty}</p>
+                    <p><a class="button primary" href="/propose">{t.start_initiative}</a></p>
+                }.into_any(),
+                Ok(items) => view! {
+                    <ul class="cards">
+                        {items.into_iter().map(|i| view! { <Summary item=i/> }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(_) => view! { <p><a href="/login?next=%2Fme">{t.nav_sign_in}</a></p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Summary(item: OwnInitiative) -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    view! {
+        <li class="card">
+            <p class="card-meta"><span class="tag">{t.state(&item.state)}</span></p>
+            <h2 class="card-title"><a href=format!("/me/initiatives/{}", item.id)>{item.title.clone()}</a></h2>
+            <p>{t.your_coach}": "{item.coach_name.clone().unwrap_or_else(|| "—".into())}</p>
+            <p>{t.amount_asked}": "{lang.money(Cents(item.amount_asked_cents))}</p>
+            {item.amount_approved_cents.map(|c| view! { <p>{t.amount_approved}": "<strong>{lang.money(Cents(c))}</strong></p> })}
+            <p class="card-date">{t.last_change}": "{item.updated_on.clone()}</p>
+        </li>
+    }
+}
+
+#[component]
+pub fn MyInitiativePage() -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let send = ServerAction::<SendMessage>::new();
+    let detail = Resource::new_blocking(
+        move || (id.get(), send.version().get()),
+        |(id, _)| my_initiative(id),
+    );
+    let kept = Resource::new_blocking(|| (), |_| take_form_feedback("message".into()));
+    let feedback = Signal::derive(move || {
+        send.value()
+            .get()
+            .and_then(Result::ok)
+            .filter(|f| !f.is_ok())
+            .or_else(|| kept.get().and_then(Result::ok).flatten())
+            .unwrap_or_else(|| FormFeedback::new("message"))
+    });
+
+    view! {
+        <p><a href="/me">{t.back_to_me}</a></p>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || detail.get().map(|r| match r {
+                Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+                Ok(d) => {
+                    let i = d.initiative.clone();
+                    view! {
+                        <Title text=i.title.clone()/>
+                        <h1>{i.title.clone()}</h1>
+                        <p><span class="tag">{t.state(&i.state)}</span></p>
+                        <p>
+                            {match i.coach_name.clone() {
+                                Some(name) => view! { {t.your_coach}": "<strong>{name}</strong> }.into_any(),
+                                None => view! { {t.no_coach_yet} }.into_any(),
+                            }}
+                        </p>
+                        <section aria-labelledby="timeline-title">
+                            <h2 id="timeline-title">{t.timeline_title}</h2>
+                            <ol class="timeline">
+                                {d.timeline.into_iter().map(|e| view! {
+                                    <li>
+                                        <span class="when">{e.on}</span>" "
+                                        <strong>{t.action(&e.action)}</strong>
+                                        {e.actor_name.map(|n| view! { " — "{n} })}
+                                        {e.amount_cents.map(|c| view! { " ("{lang.money(Cents(c))}")" })}
+                                        {e.reason.map(|r| view! { <p class="reason">{r}</p> })}
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        </section>
+                        <section id="messages" aria-labelledby="messages-title">
+                            <h2 id="messages-title">{t.messages_title}</h2>
+                            {if d.messages.is_empty() {
+                                view! { <p>{t.messages_empty}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ol class="messages">
+                                        {d.messages.into_iter().map(|m| view! {
+                                            <li class:mine=m.mine>
+                                                <p class="meta">{m.author_name}" · "{m.at}</p>
+                                                <p>{m.body}</p>
+                                            </li>
+                                        }).collect_view()}
+                                    </ol>
+                                }.into_any()
+                            }}
+                            {if d.can_message {
+                                view! {
+                                    <ErrorSummary feedback/>
+                                    <ActionForm action=send attr:class="stack">
+                                        <CsrfField/>
+                                        <input type="hidden" name="initiative_id" value=i.id/>
+                                        <div class="field" class:has-error=move || feedback.get().error("body").is_some()>
+                                            <label for="body">{t.message_label}</label>
+                                            {move || feedback.get().error("body").map(|c| view! {
+                                                <p class="error" id="body-error">{t.error_message(&c)}</p>
+                                            })}
+                                            <textarea id="body" name="body" rows="4" required=true maxlength=MESSAGE_MAX
+                                                aria-invalid=move || feedback.get().error("body").map(|_| "true")
+                                                aria-describedby=move || feedback.get().error("body").map(|_| "body-error")
+                                            >{move || feedback.get().value("body")}</textarea>
+                                        </div>
+                                        <button type="submit" class="button primary">{t.message_submit}</button>
+                                    </ActionForm>
+                                }.into_any()
+                            } else {
+                                view! { <p>{t.messages_after_submit}</p> }.into_any()
+                            }}
+                        </section>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}

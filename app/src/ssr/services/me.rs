@@ -1,0 +1,164 @@
+//! A resident's view of their own initiatives.
+
+use crate::api::me::{MessageItem, OwnInitiative, OwnInitiativeView, TimelineItem};
+use crate::domain::Action;
+use crate::ssr::entities::{co_initiators, events, initiatives, messages, users};
+use crate::ssr::error::ServiceError;
+use crate::ssr::services::{lifecycle, now};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use std::collections::HashMap;
+
+/// The ids of initiatives `user_id` started or joined as co-initiator.
+async fn mine(db: &DatabaseConnection, user_id: i64) -> Result<Vec<i64>, ServiceError> {
+    let joined: Vec<i64> = co_initiators::Entity::find()
+        .select_only()
+        .column(co_initiators::Column::InitiativeId)
+        .filter(co_initiators::Column::UserId.eq(user_id))
+        .filter(co_initiators::Column::AcceptedAt.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let started: Vec<i64> = initiatives::Entity::find()
+        .select_only()
+        .column(initiatives::Column::Id)
+        .filter(initiatives::Column::InitiatorId.eq(user_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(started.into_iter().chain(joined).collect())
+}
+
+async fn names(
+    db: &DatabaseConnection,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, String>, ServiceError> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+fn summary(i: &initiatives::Model, names: &HashMap<i64, String>) -> OwnInitiative {
+    OwnInitiative {
+        id: i.id,
+        title: i.title.clone(),
+        state: i.state.clone(),
+        coach_name: i.coach_id.and_then(|c| names.get(&c).cloned()),
+        amount_asked_cents: i.amount_asked_cents,
+        amount_approved_cents: i.amount_approved_cents,
+        updated_on: i.updated_at.date_naive().to_string(),
+    }
+}
+
+/// My initiatives, most recently changed first.
+///
+/// # Errors
+/// A database error.
+pub async fn list(
+    db: &DatabaseConnection,
+    user_id: i64,
+) -> Result<Vec<OwnInitiative>, ServiceError> {
+    let ids = mine(db, user_id).await?;
+    let rows = initiatives::Entity::find()
+        .filter(initiatives::Column::Id.is_in(ids))
+        .order_by_desc(initiatives::Column::UpdatedAt)
+        .all(db)
+        .await?;
+    let names = names(db, rows.iter().filter_map(|r| r.coach_id).collect()).await?;
+    Ok(rows.iter().map(|r| summary(r, &names)).collect())
+}
+
+/// One of my initiatives with its timeline and messages; anyone else's is "not found".
+///
+/// # Errors
+/// [`ServiceError::NotFound`] when it is not mine, or a database error.
+pub async fn detail(
+    db: &DatabaseConnection,
+    user_id: i64,
+    id: i64,
+) -> Result<OwnInitiativeView, ServiceError> {
+    if !mine(db, user_id).await?.contains(&id) {
+        return Err(ServiceError::NotFound);
+    }
+    let initiative = initiatives::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let log = events::Entity::find()
+        .filter(events::Column::InitiativeId.eq(id))
+        .order_by_asc(events::Column::Id)
+        .all(db)
+        .await?;
+    let thread = messages::Entity::find()
+        .filter(messages::Column::InitiativeId.eq(id))
+        .order_by_asc(messages::Column::Id)
+        .all(db)
+        .await?;
+    let mut people: Vec<i64> = log.iter().filter_map(|e| e.actor_id).collect();
+    people.extend(thread.iter().filter_map(|m| m.author_id));
+    people.extend(initiative.coach_id);
+    let names = names(db, people).await?;
+    let can_message = initiative.state != "draft";
+    Ok(OwnInitiativeView {
+        initiative: summary(&initiative, &names),
+        timeline: log
+            .into_iter()
+            // Edits and messages are not steps of the lifecycle.
+            .filter(|e| e.action != "message" && e.action != "edit")
+            .map(|e| TimelineItem {
+                on: e.at.date_naive().to_string(),
+                action: e.action,
+                to_state: e.to_state,
+                actor_name: e.actor_id.and_then(|a| names.get(&a).cloned()),
+                amount_cents: e.amount_cents,
+                reason: e.reason,
+            })
+            .collect(),
+        messages: thread
+            .into_iter()
+            .map(|m| MessageItem {
+                at: m.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                author_name: m
+                    .author_id
+                    .and_then(|a| names.get(&a).cloned())
+                    .unwrap_or_default(),
+                mine: m.author_id == Some(user_id),
+                body: m.body,
+            })
+            .collect(),
+        can_message,
+    })
+}
+
+/// Adds a message to an initiative's thread, if the lifecycle allows this person to write.
+///
+/// # Errors
+/// A refused transition (403/409), [`ServiceError::NotFound`], or a database error.
+pub async fn send_message(
+    db: &DatabaseConnection,
+    user_id: i64,
+    id: i64,
+    body: &str,
+) -> Result<(), ServiceError> {
+    let initiative = initiatives::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    lifecycle::check(db, &initiative, Some(user_id), &Action::Message).await?;
+    messages::Entity::insert(messages::ActiveModel {
+        initiative_id: Set(id),
+        author_id: Set(Some(user_id)),
+        body: Set(body.to_string()),
+        created_at: Set(now()),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}

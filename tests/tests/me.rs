@@ -1,0 +1,187 @@
+//! `/me`: a resident's own initiatives, their timelines and the thread with
+//! the coach — and nobody else's.
+
+use app::ssr::entities::{initiatives, messages};
+use buurtfonds_tests::spawn_app;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+async fn id_of(app: &buurtfonds_tests::TestApp, title: &str) -> i64 {
+    initiatives::Entity::find()
+        .filter(initiatives::Column::Title.eq(title))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn visitors_are_sent_to_sign_in_and_back() {
+    let app = spawn_app().await;
+    let resp = app.get("/me").await;
+    assert_eq!(resp.status(), 302);
+    assert_eq!(resp.headers()["location"], "/login?next=%2Fme");
+    let detail = app.get("/me/initiatives/1").await;
+    assert_eq!(
+        detail.headers()["location"],
+        "/login?next=%2Fme%2Finitiatives%2F1"
+    );
+}
+
+#[tokio::test]
+async fn a_resident_sees_their_initiatives_with_timeline_and_coach() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    app.sign_in("maria@buurtfonds.test").await;
+    let html = app.get("/me").await.text().await.unwrap();
+    for title in [
+        "Taalcafé in de bibliotheek",
+        "Huiswerkklas in de Vogelbuurt",
+        "EHBO-diploma halen",
+        "Repair café Lombok",
+    ] {
+        assert!(
+            html.contains(title),
+            "{title}: own and co-initiated initiatives"
+        );
+    }
+    assert!(!html.contains("Burendag"), "someone else's");
+    assert!(
+        html.contains("Afgerond") && html.contains("Ingediend"),
+        "states in plain Dutch"
+    );
+
+    let ehbo = id_of(&app, "EHBO-diploma halen").await;
+    let page = app
+        .get(&format!("/me/initiatives/{ehbo}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Sanne de Vries"), "the coach by name");
+    for step in [
+        "Concept gemaakt",
+        "Ingediend",
+        "Opgepakt door buurtcoach",
+        "Goedgekeurd",
+        "Uitbetaald",
+        "Verslag goedgekeurd",
+    ] {
+        assert!(page.contains(step), "timeline step {step}");
+    }
+    assert!(
+        page.contains("Dank je wel, Maria!"),
+        "the coach's words in the timeline"
+    );
+}
+
+#[tokio::test]
+async fn another_residents_initiative_is_not_found_and_unchanged() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    app.sign_in("kees@buurtfonds.test").await;
+    let bbq = id_of(&app, "Burendag met barbecue op het plein").await;
+    let resp = app.get(&format!("/me/initiatives/{bbq}")).await;
+    assert_eq!(resp.status(), 404);
+    let before = messages::Entity::find().count(&app.db).await.unwrap();
+    let post = app
+        .post_form(
+            "/sf/send_message",
+            &[
+                ("initiative_id", &bbq.to_string()),
+                ("body", "Mag ik meedoen?"),
+            ],
+        )
+        .await;
+    assert_eq!(post.status(), 403);
+    assert_eq!(
+        messages::Entity::find().count(&app.db).await.unwrap(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn a_resident_writes_to_their_coach() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    app.sign_in("lotte@buurtfonds.test").await;
+    let zaden = id_of(&app, "Zadenbibliotheek in de buurtmoestuin").await;
+    let page = app
+        .get(&format!("/me/initiatives/{zaden}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Kun je laten zien hoe de kast eruit komt te zien"),
+        "the coach's question"
+    );
+
+    let sent = app
+        .post_form(
+            "/sf/send_message",
+            &[
+                ("initiative_id", &zaden.to_string()),
+                ("body", "Ik stuur vanavond een schets!"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        sent.headers()["location"],
+        format!("/me/initiatives/{zaden}#messages")
+    );
+    let page = app
+        .get(&format!("/me/initiatives/{zaden}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Ik stuur vanavond een schets!"));
+
+    let too_long = "x".repeat(2_001);
+    let refused = app
+        .post_form(
+            "/sf/send_message",
+            &[("initiative_id", &zaden.to_string()), ("body", &too_long)],
+        )
+        .await;
+    assert_eq!(
+        refused.headers()["location"],
+        format!("/me/initiatives/{zaden}")
+    );
+    let page = app
+        .get(&format!("/me/initiatives/{zaden}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Schrijf een bericht van hoogstens 2000 tekens."));
+    let count = messages::Entity::find()
+        .filter(messages::Column::InitiativeId.eq(zaden))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 2, "the coach's question and one answer");
+}
+
+#[tokio::test]
+async fn no_messages_on_a_draft() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    app.sign_in("kees@buurtfonds.test").await;
+    let draft = id_of(&app, "Computercursus voor beginners").await;
+    let page = app
+        .get(&format!("/me/initiatives/{draft}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Je kunt berichten sturen zodra je je idee hebt ingediend."));
+    let post = app
+        .post_form(
+            "/sf/send_message",
+            &[("initiative_id", &draft.to_string()), ("body", "Hallo?")],
+        )
+        .await;
+    assert_eq!(post.status(), 409);
+}
