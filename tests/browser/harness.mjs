@@ -2,7 +2,7 @@
 // fresh SQLite database filled with demo data, launch Debian's Chromium, and
 // run axe-core on a page.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,9 +43,11 @@ export async function startServer() {
     /** The newest mail in the server's outbox, as text with soft line breaks undone. */
     lastMail() {
       const outbox = join(dir, 'outbox');
+      // Files are named after their outbox row, so the name sorts them in sending order.
       const files = readdirSync(outbox)
-        .map((f) => join(outbox, f))
-        .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+        .filter((f) => f.endsWith('.eml'))
+        .sort()
+        .map((f) => join(outbox, f));
       const raw = readFileSync(files.at(-1), 'utf8');
       return raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
     },

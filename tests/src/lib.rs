@@ -212,15 +212,16 @@ impl TestApp {
         let Ok(entries) = std::fs::read_dir(self.dir.path().join("outbox")) else {
             return Vec::new();
         };
+        // Files are named after their outbox row, so the name sorts them in sending order.
         let mut files: Vec<_> = entries
             .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
-            .map(|e| (e.metadata().and_then(|m| m.modified()).ok(), e.path()))
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
             .collect();
         files.sort();
         files
             .into_iter()
-            .filter_map(|(_, p)| std::fs::read_to_string(p).ok())
+            .filter_map(|p| std::fs::read_to_string(p).ok())
             .collect()
     }
 

@@ -120,6 +120,7 @@ pub(super) static TEXTS: Texts = Texts {
         ("submit_report", "Report submitted"),
         ("accept_report", "Report accepted"),
         ("ask_more_report", "More information asked"),
+        ("give", "Gift received"),
     ],
     mail_verify_subject: "Confirm your e-mail address for Buurtfonds",
     mail_verify_body: |name, link| format!(

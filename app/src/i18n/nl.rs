@@ -120,6 +120,7 @@ pub(super) static TEXTS: Texts = Texts {
         ("submit_report", "Verslag ingediend"),
         ("accept_report", "Verslag goedgekeurd"),
         ("ask_more_report", "Meer informatie gevraagd"),
+        ("give", "Gift ontvangen"),
     ],
     mail_verify_subject: "Bevestig je e-mailadres voor Buurtfonds",
     mail_verify_body: |name, link| format!(

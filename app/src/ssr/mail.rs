@@ -1,12 +1,13 @@
 //! Outgoing mail. Every message is recorded in `mail_outbox`, then delivered
 //! through SMTP (lettre) when configured, or written as an `.eml` file into
-//! the outbox directory — the local default, which tests read.
+//! the outbox directory — the local default, which tests read. The file is
+//! named after the outbox row (`0000000042.eml`), so files sort in sending order.
 
 use crate::ssr::entities::mail_outbox;
 use crate::ssr::error::ServiceError;
 use crate::ssr::services::now;
 use lettre::message::{header::ContentType, Mailbox};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ use std::path::PathBuf;
 #[derive(Clone)]
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    File(AsyncFileTransport<Tokio1Executor>, PathBuf),
+    File(PathBuf),
 }
 
 /// Sends mail and keeps a record of it.
@@ -29,7 +30,7 @@ impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match &self.transport {
             Transport::Smtp(_) => "smtp".to_string(),
-            Transport::File(_, dir) => format!("file:{}", dir.display()),
+            Transport::File(dir) => format!("file:{}", dir.display()),
         };
         f.debug_struct("Mailer").field("transport", &kind).finish()
     }
@@ -55,7 +56,7 @@ impl Mailer {
         std::fs::create_dir_all(&dir)
             .map_err(|e| MailSetupError::Outbox(dir.display().to_string(), e))?;
         Ok(Mailer {
-            transport: Transport::File(AsyncFileTransport::new(&dir), dir),
+            transport: Transport::File(dir),
             from: from
                 .parse()
                 .map_err(|_| MailSetupError::From(from.into()))?,
@@ -117,7 +118,11 @@ impl Mailer {
         .last_insert_id;
         let result = match &self.transport {
             Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
-            Transport::File(t, _) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::File(dir) => {
+                tokio::fs::write(dir.join(format!("{id:010}.eml")), message.formatted())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
         };
         let update = mail_outbox::Entity::update_many().filter(mail_outbox::Column::Id.eq(id));
         match result {
