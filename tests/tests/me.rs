@@ -185,3 +185,49 @@ async fn no_messages_on_a_draft() {
         .await;
     assert_eq!(post.status(), 409);
 }
+
+#[tokio::test]
+async fn a_resident_downloads_all_their_data_and_only_theirs() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let visitor = app.get("/me/export.json").await;
+    assert_eq!(visitor.status(), 303);
+    assert_eq!(
+        visitor.headers()["location"],
+        "/login?next=%2Fme%2Fexport.json"
+    );
+
+    app.sign_in("maria@buurtfonds.test").await;
+    let resp = app.get("/me/export.json").await;
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let data: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(data["account"]["email"], "maria@buurtfonds.test");
+    let titles: Vec<&str> = data["initiatives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.contains(&"Taalcafé in de bibliotheek"));
+    assert!(titles.contains(&"Repair café Lombok"), "co-initiated too");
+    assert!(
+        !titles.contains(&"Burendag met barbecue op het plein"),
+        "not someone else's"
+    );
+    let repair = data["initiatives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "Repair café Lombok")
+        .unwrap();
+    assert_eq!(repair["role"], "co_initiator");
+    assert!(!repair["history"].as_array().unwrap().is_empty());
+    assert!(
+        !data.to_string().contains("lotte@buurtfonds.test"),
+        "no other person's address"
+    );
+}

@@ -89,6 +89,7 @@ pub(super) static TEXTS: Texts = Texts {
     message_submit: "Send",
     err_message_length: "Write a message of at most 2000 characters.",
     back_to_me: "Back to my initiatives",
+    export_my_data: "Download all my data (JSON)",
     states: [
         ("draft", "Draft"),
         ("submitted", "Submitted"),

@@ -164,6 +164,7 @@ pub struct Texts {
     pub message_submit: &'static str,
     pub err_message_length: &'static str,
     pub back_to_me: &'static str,
+    pub export_my_data: &'static str,
     /// Names of the lifecycle states, by their stored name.
     pub states: [(&'static str, &'static str); 12],
     /// Names of the steps in a timeline, by action.

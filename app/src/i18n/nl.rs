@@ -89,6 +89,7 @@ pub(super) static TEXTS: Texts = Texts {
     message_submit: "Versturen",
     err_message_length: "Schrijf een bericht van hoogstens 2000 tekens.",
     back_to_me: "Terug naar mijn initiatieven",
+    export_my_data: "Download al mijn gegevens (JSON)",
     states: [
         ("draft", "Concept"),
         ("submitted", "Ingediend"),

@@ -17,6 +17,7 @@ pub fn MePage() -> impl IntoView {
     view! {
         <Title text=t.me_title/>
         <h1>{t.me_title}</h1>
+        <p><a href="/me/export.json" rel="external" download="buurtfonds-mijn-gegevens.json">{t.export_my_data}</a></p>
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || list.get().map(|r| match r {
                 Ok(items) if items.is_empty() => view! {

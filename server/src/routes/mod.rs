@@ -1,6 +1,7 @@
 //! Routes that are not Leptos pages or server functions.
 
 pub mod csrf;
+pub mod export;
 pub mod health;
 pub mod lang;
 pub mod rate_limit;
@@ -15,4 +16,5 @@ pub fn router() -> Router<ServerState> {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/lang/{code}", get(lang::switch))
+        .route("/me/export.json", get(export::my_data))
 }
