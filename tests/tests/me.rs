@@ -231,3 +231,61 @@ async fn a_resident_downloads_all_their_data_and_only_theirs() {
         "no other person's address"
     );
 }
+
+#[tokio::test]
+async fn the_public_sees_a_name_only_with_consent() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    assert!(app
+        .get("/")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("door Maria"));
+
+    app.sign_in("maria@buurtfonds.test").await;
+    let me = app.get("/me").await.text().await.unwrap();
+    assert!(me.contains(r#"value="Maria""#) && me.contains("checked"));
+    let saved = app
+        .post_form("/sf/save_privacy", &[("public_name", "Maria")])
+        .await;
+    assert_eq!(saved.headers()["location"], "/me?notice=privacy_saved");
+    assert!(
+        !app.get("/")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("door Maria"),
+        "no consent, no name"
+    );
+
+    let refused = app
+        .post_form(
+            "/sf/save_privacy",
+            &[("public_name", " "), ("consent", "yes")],
+        )
+        .await;
+    assert_eq!(refused.headers()["location"], "/me");
+    assert!(app
+        .get("/me")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Vul een voornaam of groepsnaam in"));
+
+    app.post_form(
+        "/sf/save_privacy",
+        &[("public_name", "Maria J."), ("consent", "yes")],
+    )
+    .await;
+    assert!(app
+        .get("/")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("door Maria J."));
+}

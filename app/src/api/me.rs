@@ -138,3 +138,51 @@ mod ssr {
         feedback
     }
 }
+
+/// What the public may see of me.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Privacy {
+    /// A first name or group name.
+    pub public_name: String,
+    /// Whether that name is shown with my public initiatives.
+    pub consent: bool,
+}
+
+/// The longest public name.
+pub const PUBLIC_NAME_MAX: usize = 40;
+
+/// My privacy choice.
+#[server(prefix = "/sf", endpoint = "my_privacy", input = server_fn::codec::GetUrl)]
+pub async fn my_privacy() -> Result<Privacy, ServerFnError> {
+    let user = ssr::signed_in("/me").await?;
+    let state = ssr::state()?;
+    crate::ssr::services::me::privacy(&state.db, user.id)
+        .await
+        .map_err(|e| e.into_server_error())
+}
+
+/// Saves whether (and which) first or group name the public sees.
+#[server(prefix = "/sf", endpoint = "save_privacy")]
+pub async fn save_privacy(
+    csrf_token: String,
+    public_name: String,
+    consent: Option<String>,
+) -> Result<FormFeedback, ServerFnError> {
+    let _ = csrf_token; // checked by the CSRF middleware
+    let user = ssr::signed_in("/me").await?;
+    let state = ssr::state()?;
+    let name = public_name.trim().to_string();
+    let consent = consent.is_some();
+    let too_long = name.chars().count() > PUBLIC_NAME_MAX;
+    if too_long || (consent && name.is_empty()) {
+        let feedback = FormFeedback::new("privacy")
+            .with_value("public_name", &name)
+            .with_error("public_name", "public_name_length");
+        return Ok(ssr::refuse(feedback, "/me"));
+    }
+    crate::ssr::services::me::save_privacy(&state.db, user.id, &name, consent)
+        .await
+        .map_err(|e| e.into_server_error())?;
+    leptos_axum::redirect("/me?notice=privacy_saved");
+    Ok(FormFeedback::new("privacy"))
+}

@@ -90,6 +90,13 @@ pub(super) static TEXTS: Texts = Texts {
     err_message_length: "Write a message of at most 2000 characters.",
     back_to_me: "Back to my initiatives",
     export_my_data: "Download all my data (JSON)",
+    privacy_title: "What does everyone see?",
+    privacy_consent: "Show my first name or group name with my initiatives",
+    privacy_name: "First name or group name",
+    privacy_hint: "Without the tick nobody sees your name. Your e-mail address is never public.",
+    privacy_submit: "Save",
+    privacy_saved: "Your choice has been saved.",
+    err_public_name_length: "Enter a first name or group name of at most 40 characters.",
     states: [
         ("draft", "Draft"),
         ("submitted", "Submitted"),

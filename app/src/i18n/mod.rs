@@ -165,6 +165,13 @@ pub struct Texts {
     pub err_message_length: &'static str,
     pub back_to_me: &'static str,
     pub export_my_data: &'static str,
+    pub privacy_title: &'static str,
+    pub privacy_consent: &'static str,
+    pub privacy_name: &'static str,
+    pub privacy_hint: &'static str,
+    pub privacy_submit: &'static str,
+    pub privacy_saved: &'static str,
+    pub err_public_name_length: &'static str,
     /// Names of the lifecycle states, by their stored name.
     pub states: [(&'static str, &'static str); 12],
     /// Names of the steps in a timeline, by action.
@@ -192,6 +199,7 @@ impl Texts {
             "bad_credentials" => self.err_bad_credentials.into(),
             "bad_token" | "token_missing" => self.err_bad_token.into(),
             "message_length" => self.err_message_length.into(),
+            "public_name_length" => self.err_public_name_length.into(),
             _ => self.err_generic.into(),
         }
     }

@@ -90,6 +90,13 @@ pub(super) static TEXTS: Texts = Texts {
     err_message_length: "Schrijf een bericht van hoogstens 2000 tekens.",
     back_to_me: "Terug naar mijn initiatieven",
     export_my_data: "Download al mijn gegevens (JSON)",
+    privacy_title: "Wat ziet iedereen?",
+    privacy_consent: "Toon mijn voornaam of groepsnaam bij mijn initiatieven",
+    privacy_name: "Voornaam of groepsnaam",
+    privacy_hint: "Zonder vinkje ziet niemand je naam. Je e-mailadres is nooit openbaar.",
+    privacy_submit: "Opslaan",
+    privacy_saved: "Je keuze is opgeslagen.",
+    err_public_name_length: "Vul een voornaam of groepsnaam in van hoogstens 40 tekens.",
     states: [
         ("draft", "Concept"),
         ("submitted", "Ingediend"),

@@ -2,7 +2,10 @@
 //! event log), my coach, and the message thread.
 
 use crate::api::forms::{take_form_feedback, FormFeedback};
-use crate::api::me::{my_initiative, my_initiatives, OwnInitiative, SendMessage, MESSAGE_MAX};
+use crate::api::me::{
+    my_initiative, my_initiatives, my_privacy, OwnInitiative, SavePrivacy, SendMessage,
+    MESSAGE_MAX, PUBLIC_NAME_MAX,
+};
 use crate::components::form::{CsrfField, ErrorSummary};
 use crate::domain::Cents;
 use crate::i18n::{use_lang, use_texts};
@@ -17,6 +20,7 @@ pub fn MePage() -> impl IntoView {
     view! {
         <Title text=t.me_title/>
         <h1>{t.me_title}</h1>
+        <PrivacyForm/>
         <p><a href="/me/export.json" rel="external" download="buurtfonds-mijn-gegevens.json">{t.export_my_data}</a></p>
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || list.get().map(|r| match r {
@@ -32,6 +36,59 @@ pub fn MePage() -> impl IntoView {
                 Err(_) => view! { <p><a href="/login?next=%2Fme">{t.nav_sign_in}</a></p> }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// Whether the public sees my first name or group name with my initiatives.
+#[component]
+fn PrivacyForm() -> impl IntoView {
+    let t = use_texts();
+    let save = ServerAction::<SavePrivacy>::new();
+    let current = Resource::new_blocking(move || save.version().get(), |_| my_privacy());
+    let kept = Resource::new_blocking(|| (), |_| take_form_feedback("privacy".into()));
+    let feedback = Signal::derive(move || {
+        save.value()
+            .get()
+            .and_then(Result::ok)
+            .filter(|f| !f.is_ok())
+            .or_else(|| kept.get().and_then(Result::ok).flatten())
+            .unwrap_or_else(|| FormFeedback::new("privacy"))
+    });
+    let notice = leptos_router::hooks::use_query_map();
+    view! {
+        <section class="privacy" aria-labelledby="privacy-title">
+            <h2 id="privacy-title">{t.privacy_title}</h2>
+            {move || (notice.read().get("notice").as_deref() == Some("privacy_saved"))
+                .then(|| view! { <crate::components::form::Notice text=t.privacy_saved/> })}
+            <Suspense>
+                {move || current.get().and_then(Result::ok).map(|p| {
+                    let error = move || feedback.get().error("public_name").map(|c| t.error_message(&c));
+                    let value = {
+                        let saved = p.public_name.clone();
+                        move || { let typed = feedback.get().value("public_name"); if typed.is_empty() { saved.clone() } else { typed } }
+                    };
+                    view! {
+                        <ActionForm action=save attr:class="stack">
+                            <CsrfField/>
+                            <div class="check">
+                                <input type="checkbox" id="consent" name="consent" value="yes" checked=p.consent/>
+                                <label for="consent">{t.privacy_consent}</label>
+                            </div>
+                            <div class="field" class:has-error=move || error().is_some()>
+                                <label for="public_name">{t.privacy_name}</label>
+                                <p class="hint" id="public_name-hint">{t.privacy_hint}</p>
+                                {move || error().map(|e| view! { <p class="error" id="public_name-error">{e}</p> })}
+                                <input id="public_name" name="public_name" type="text" maxlength=PUBLIC_NAME_MAX
+                                    autocomplete="given-name" value=value
+                                    aria-invalid=move || error().map(|_| "true")
+                                    aria-describedby=move || if error().is_some() { "public_name-hint public_name-error" } else { "public_name-hint" }/>
+                            </div>
+                            <button type="submit" class="button">{t.privacy_submit}</button>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -162,3 +162,43 @@ pub async fn send_message(
     .await?;
     Ok(())
 }
+
+/// The public-name choice of a person.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] or a database error.
+pub async fn privacy(
+    db: &DatabaseConnection,
+    user_id: i64,
+) -> Result<crate::api::me::Privacy, ServiceError> {
+    let u = users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(crate::api::me::Privacy {
+        public_name: u.public_name.unwrap_or_default(),
+        consent: u.public_name_consent,
+    })
+}
+
+/// Stores the public-name choice; without consent no name is shown anywhere.
+///
+/// # Errors
+/// A database error.
+pub async fn save_privacy(
+    db: &DatabaseConnection,
+    user_id: i64,
+    public_name: &str,
+    consent: bool,
+) -> Result<(), ServiceError> {
+    use sea_orm::sea_query::Expr;
+    let name = (!public_name.is_empty()).then(|| public_name.to_string());
+    users::Entity::update_many()
+        .col_expr(users::Column::PublicName, Expr::value(name))
+        .col_expr(users::Column::PublicNameConsent, Expr::value(consent))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now()))
+        .filter(users::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
