@@ -59,6 +59,45 @@ impl Lang {
         }
     }
 
+    /// A date (`YYYY-MM-DD`) as readers of this language write it: `25 oktober 2026`,
+    /// `25 October 2026`. Anything else is returned as it is.
+    pub fn date(self, iso: &str) -> String {
+        const NL: [&str; 12] = [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ];
+        const EN: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let Ok(d) = chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") else {
+            return iso.to_string();
+        };
+        use chrono::Datelike;
+        let months = if self == Lang::Nl { NL } else { EN };
+        format!("{} {} {}", d.day(), months[d.month0() as usize], d.year())
+    }
+
     /// Formats an amount of cents the way readers of this language expect.
     pub fn money(self, cents: crate::domain::Cents) -> String {
         match self {
@@ -244,6 +283,13 @@ impl Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_out_per_language() {
+        assert_eq!(Lang::Nl.date("2026-10-25"), "25 oktober 2026");
+        assert_eq!(Lang::En.date("2026-03-01"), "1 March 2026");
+        assert_eq!(Lang::Nl.date("soon"), "soon");
+    }
 
     #[test]
     fn the_cookie_chooses_the_language_and_dutch_is_the_default() {

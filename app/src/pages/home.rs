@@ -60,7 +60,7 @@ fn Card(card: InitiativeCard) -> impl IntoView {
                 <span class="label">{t.granted}": "</span>
                 <strong>{lang.money(Cents(card.granted_cents))}</strong>
             </p>
-            <p class="card-date">{(t.funded_on)(&card.funded_on)}</p>
+            <p class="card-date">{(t.funded_on)(&lang.date(&card.funded_on))}</p>
         </li>
     }
 }

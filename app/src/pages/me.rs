@@ -103,7 +103,7 @@ fn Summary(item: OwnInitiative) -> impl IntoView {
             <p>{t.your_coach}": "{item.coach_name.clone().unwrap_or_else(|| "—".into())}</p>
             <p>{t.amount_asked}": "{lang.money(Cents(item.amount_asked_cents))}</p>
             {item.amount_approved_cents.map(|c| view! { <p>{t.amount_approved}": "<strong>{lang.money(Cents(c))}</strong></p> })}
-            <p class="card-date">{t.last_change}": "{item.updated_on.clone()}</p>
+            <p class="card-date">{t.last_change}": "{lang.date(&item.updated_on)}</p>
         </li>
     }
 }
@@ -157,7 +157,7 @@ pub fn MyInitiativePage() -> impl IntoView {
                             <ol class="timeline">
                                 {d.timeline.into_iter().map(|e| view! {
                                     <li>
-                                        <span class="when">{e.on}</span>" "
+                                        <span class="when">{lang.date(&e.on)}</span>" "
                                         <strong>{t.action(&e.action)}</strong>
                                         {e.actor_name.map(|n| view! { " — "{n} })}
                                         {e.amount_cents.map(|c| view! { " ("{lang.money(Cents(c))}")" })}
