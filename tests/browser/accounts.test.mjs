@@ -1,34 +1,19 @@
 // Account pages in a real browser: errors appear next to the fields without
 // a page load once hydrated, a new resident signs up, confirms through the
 // mail in the outbox and signs in; axe-core finds nothing on any of it.
-import { test as nodeTest, before, after } from 'node:test';
-
-// Every test gets a deadline, so a hang fails instead of stalling the run.
-const test = (name, fn) => nodeTest(name, { timeout: 90_000 }, fn);
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phonePage, axeViolations, waitForHydration } from './harness.mjs';
+import { test, useServerAndBrowser, phonePage, axeViolations, waitForHydration } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const fixture = useServerAndBrowser();
 
 test('axe-core finds no violations on the account pages, also with errors shown', async () => {
-  const page = await phonePage(browser);
+  const page = await phonePage(fixture.browser);
   for (const path of ['/signup', '/login', '/forgot', '/login?notice=check_mail', '/verify?token=x', '/reset?token=x']) {
-    await page.goto(server.url + path);
+    await page.goto(fixture.server.url + path);
     await waitForHydration(page);
     assert.deepEqual(await axeViolations(page), [], path);
   }
-  await page.goto(server.url + '/signup');
+  await page.goto(fixture.server.url + '/signup');
   await waitForHydration(page);
   await page.getByRole('button', { name: 'Account maken' }).click();
   await page.locator('#email-error').waitFor();
@@ -37,8 +22,8 @@ test('axe-core finds no violations on the account pages, also with errors shown'
 });
 
 test('hydrated, a wrong sign-up shows its errors without leaving the page', async () => {
-  const page = await phonePage(browser);
-  await page.goto(server.url + '/signup');
+  const page = await phonePage(fixture.browser);
+  await page.goto(fixture.server.url + '/signup');
   await waitForHydration(page);
   let navigations = 0;
   page.on('framenavigated', () => navigations++);
@@ -56,9 +41,9 @@ test('hydrated, a wrong sign-up shows its errors without leaving the page', asyn
 
 for (const js of [true, false]) {
   test(`a new resident signs up, confirms by mail and signs in (JavaScript ${js ? 'on' : 'off'})`, async () => {
-    const page = await phonePage(browser, { javaScriptEnabled: js });
+    const page = await phonePage(fixture.browser, { javaScriptEnabled: js });
     const email = `noor.${js ? 'js' : 'nojs'}@example.org`;
-    await page.goto(server.url + '/signup');
+    await page.goto(fixture.server.url + '/signup');
     if (js) await waitForHydration(page);
     await page.getByLabel('Je naam').fill('Noor');
     await page.getByLabel('E-mailadres').fill(email);
@@ -66,11 +51,11 @@ for (const js of [true, false]) {
     await page.getByRole('button', { name: 'Account maken' }).click();
     await page.getByText('We hebben je een mail gestuurd').waitFor();
 
-    const mail = server.lastMail();
+    const mail = fixture.server.lastMail();
     assert.ok(mail.includes(`To: ${email}`));
     const link = mail.match(/http:\/\/127\.0\.0\.1:\d+(\/verify\?token=[\w-]+)/);
     assert.ok(link, 'verification link in the mail');
-    await page.goto(server.url + link[1]);
+    await page.goto(fixture.server.url + link[1]);
     if (js) await waitForHydration(page);
     await page.getByRole('button', { name: 'Bevestig mijn e-mailadres' }).click();
     await page.getByText('Je e-mailadres is bevestigd').waitFor();
@@ -80,7 +65,7 @@ for (const js of [true, false]) {
     await page.getByRole('button', { name: 'Inloggen' }).click();
     // On a phone the hydrated page folds the navigation behind the menu button.
     if (js) {
-      await page.waitForURL(server.url + '/');
+      await page.waitForURL(fixture.server.url + '/');
       await page.getByRole('button', { name: 'Menu' }).click();
     }
     await page.getByText('Ingelogd als Noor').waitFor();

@@ -8,6 +8,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { test as nodeTest, before, after } from 'node:test';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -102,3 +103,23 @@ export async function axeViolations(page) {
 export async function waitForHydration(page) {
   await page.locator('button.menu-toggle').waitFor({ state: 'visible', timeout: 20_000 });
 }
+
+/**
+ * Registers a server with demo data and a browser for the tests of one file;
+ * the returned object's `server` and `browser` are set once `before` ran.
+ */
+export function useServerAndBrowser() {
+  const fixture = { server: null, browser: null };
+  before(async () => {
+    fixture.server = await startServer();
+    fixture.browser = await launchBrowser();
+  });
+  after(async () => {
+    await fixture.browser?.close();
+    await fixture.server?.stop();
+  });
+  return fixture;
+}
+
+/** A test with a deadline, so a hang fails instead of stalling the run. */
+export const test = (name, fn) => nodeTest(name, { timeout: 90_000 }, fn);

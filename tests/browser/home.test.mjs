@@ -1,28 +1,13 @@
 // The home page in a real browser: hydration, accessibility, phone widths,
 // and the same page with JavaScript switched off.
-import { test as nodeTest, before, after } from 'node:test';
-
-// Every test gets a deadline, so a hang fails instead of stalling the run.
-const test = (name, fn) => nodeTest(name, { timeout: 90_000 }, fn);
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phonePage, axeViolations, waitForHydration } from './harness.mjs';
+import { test, useServerAndBrowser, phonePage, axeViolations, waitForHydration } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const fixture = useServerAndBrowser();
 
 test('the home page hydrates: the menu button folds and unfolds the navigation', async () => {
-  const page = await phonePage(browser);
-  const response = await page.goto(server.url + '/');
+  const page = await phonePage(fixture.browser);
+  const response = await page.goto(fixture.server.url + '/');
   assert.equal(response.status(), 200);
   await waitForHydration(page);
 
@@ -45,8 +30,8 @@ test('the home page hydrates: the menu button folds and unfolds the navigation',
 });
 
 test('the home page shows recently funded initiatives from the database', async () => {
-  const page = await phonePage(browser);
-  await page.goto(server.url + '/');
+  const page = await phonePage(fixture.browser);
+  await page.goto(fixture.server.url + '/');
   await waitForHydration(page);
   const cards = page.locator('ul.cards > li');
   assert.ok((await cards.count()) >= 4);
@@ -55,27 +40,27 @@ test('the home page shows recently funded initiatives from the database', async 
 });
 
 test('axe-core finds no violations on the home page, in Dutch and in English, and on the 404 page', async () => {
-  const page = await phonePage(browser);
-  await page.goto(server.url + '/');
+  const page = await phonePage(fixture.browser);
+  await page.goto(fixture.server.url + '/');
   await waitForHydration(page);
   assert.deepEqual(await axeViolations(page), []);
 
   await page.getByRole('link', { name: 'Read in English' }).click();
-  await page.waitForURL(server.url + '/');
+  await page.waitForURL(fixture.server.url + '/');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   await page.getByRole('heading', { name: 'Recently funded' }).waitFor();
   await waitForHydration(page);
   assert.deepEqual(await axeViolations(page), []);
 
-  const missing = await page.goto(server.url + '/nope');
+  const missing = await page.goto(fixture.server.url + '/nope');
   assert.equal(missing.status(), 404);
   assert.deepEqual(await axeViolations(page), []);
   await page.context().close();
 });
 
 test('at 320 px nothing scrolls sideways', async () => {
-  const page = await phonePage(browser, { viewport: { width: 320, height: 640 } });
-  await page.goto(server.url + '/');
+  const page = await phonePage(fixture.browser, { viewport: { width: 320, height: 640 } });
+  await page.goto(fixture.server.url + '/');
   await waitForHydration(page);
   await page.locator('button.menu-toggle').click();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -84,8 +69,8 @@ test('at 320 px nothing scrolls sideways', async () => {
 });
 
 test('with JavaScript off the page is complete and every link works', async () => {
-  const page = await phonePage(browser, { javaScriptEnabled: false });
-  const response = await page.goto(server.url + '/');
+  const page = await phonePage(fixture.browser, { javaScriptEnabled: false });
+  const response = await page.goto(fixture.server.url + '/');
   assert.equal(response.status(), 200);
   // No menu button without JavaScript: the navigation is simply open.
   assert.equal(await page.locator('button.menu-toggle').count(), 0);
@@ -93,7 +78,7 @@ test('with JavaScript off the page is complete and every link works', async () =
   await page.getByRole('heading', { name: 'Repair café Lombok' }).waitFor();
 
   await page.getByRole('link', { name: 'Read in English' }).click();
-  await page.waitForURL(server.url + '/');
+  await page.waitForURL(fixture.server.url + '/');
   await page.getByRole('heading', { name: 'Recently funded' }).waitFor();
   await page.getByRole('link', { name: 'Lees in het Nederlands' }).click();
   await page.getByRole('heading', { name: 'Net gesteund' }).waitFor();

@@ -1,24 +1,12 @@
 // `/me` in a real browser: a resident signs in, finds their initiatives and
 // the thread with their coach, writes a message; axe-core finds nothing.
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phonePage, axeViolations, waitForHydration } from './harness.mjs';
+import { test, useServerAndBrowser, phonePage, axeViolations, waitForHydration } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const fixture = useServerAndBrowser();
 
 async function signIn(page, email) {
-  await page.goto(server.url + '/login?next=%2Fme');
+  await page.goto(fixture.server.url + '/login?next=%2Fme');
   await page.getByLabel('E-mailadres').fill(email);
   await page.getByLabel('Wachtwoord').fill('buurtfonds-demo');
   await page.getByRole('button', { name: 'Inloggen' }).click();
@@ -26,8 +14,8 @@ async function signIn(page, email) {
 }
 
 for (const js of [true, false]) {
-  test(`a resident reads the timeline and writes to the coach (JavaScript ${js ? 'on' : 'off'})`, { timeout: 90_000 }, async () => {
-    const page = await phonePage(browser, { javaScriptEnabled: js });
+  test(`a resident reads the timeline and writes to the coach (JavaScript ${js ? 'on' : 'off'})`, async () => {
+    const page = await phonePage(fixture.browser, { javaScriptEnabled: js });
     await signIn(page, 'lotte@buurtfonds.test');
     // axe-core needs timers, which do not run with JavaScript off: it checks the hydrated run.
     if (js) {

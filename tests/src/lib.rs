@@ -230,6 +230,37 @@ impl TestApp {
         self.state.clone()
     }
 
+    /// The id of the user with `email`.
+    ///
+    /// # Panics
+    /// When there is no such user.
+    pub async fn user_id(&self, email: &str) -> i64 {
+        use app::ssr::entities::users;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        users::Entity::find()
+            .filter(users::Column::Email.eq(email))
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("user exists")
+            .id
+    }
+
+    /// The initiative titled `title`, as stored now.
+    ///
+    /// # Panics
+    /// When there is no such initiative.
+    pub async fn initiative(&self, title: &str) -> app::ssr::entities::initiatives::Model {
+        use app::ssr::entities::initiatives;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        initiatives::Entity::find()
+            .filter(initiatives::Column::Title.eq(title))
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("initiative exists")
+    }
+
     /// Fills the database with the demo data.
     pub async fn seed_demo(&self) {
         server::seed::demo::seed(&self.db, false)

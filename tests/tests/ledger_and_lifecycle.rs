@@ -3,30 +3,11 @@
 
 use app::domain::ledger::AccountKey;
 use app::domain::{Action, Cents, State};
-use app::ssr::entities::{events, initiatives, users};
+use app::ssr::entities::{events, initiatives};
 use app::ssr::error::ServiceError;
 use app::ssr::services::{ledger, lifecycle};
 use buurtfonds_tests::{spawn_app_on, Backend};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-
-async fn user_id(app: &buurtfonds_tests::TestApp, email: &str) -> i64 {
-    users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn initiative(app: &buurtfonds_tests::TestApp, title: &str) -> initiatives::Model {
-    initiatives::Entity::find()
-        .filter(initiatives::Column::Title.eq(title))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn demo_data_has_every_state_a_sound_ledger_and_a_full_event_log() {
@@ -84,8 +65,8 @@ async fn a_refused_step_changes_nothing() {
             continue;
         };
         app.seed_demo().await;
-        let kees = user_id(&app, "kees@buurtfonds.test").await;
-        let taal = initiative(&app, "Taalcafé in de bibliotheek").await;
+        let kees = app.user_id("kees@buurtfonds.test").await;
+        let taal = app.initiative("Taalcafé in de bibliotheek").await;
         let events_before = events::Entity::find().count(&app.db).await.unwrap();
 
         let err = lifecycle::perform(&app.db, taal.id, Some(kees), Action::Withdraw, None)
@@ -108,7 +89,7 @@ async fn a_refused_step_changes_nothing() {
         assert!(matches!(missing, ServiceError::NotFound));
 
         assert_eq!(
-            initiative(&app, "Taalcafé in de bibliotheek").await.state,
+            app.initiative("Taalcafé in de bibliotheek").await.state,
             "submitted"
         );
         assert_eq!(
@@ -127,10 +108,10 @@ async fn two_coaches_racing_to_claim_have_exactly_one_winner() {
         };
         app.seed_demo().await;
         // Joris coaches Centrum too; Sanne and Joris both try to claim a fresh submission.
-        let sanne = user_id(&app, "sanne.coach@buurtfonds.test").await;
-        let joris = user_id(&app, "joris.coach@buurtfonds.test").await;
-        let kees = user_id(&app, "kees@buurtfonds.test").await;
-        let draft = initiative(&app, "Computercursus voor beginners").await;
+        let sanne = app.user_id("sanne.coach@buurtfonds.test").await;
+        let joris = app.user_id("joris.coach@buurtfonds.test").await;
+        let kees = app.user_id("kees@buurtfonds.test").await;
+        let draft = app.initiative("Computercursus voor beginners").await;
         lifecycle::perform(&app.db, draft.id, Some(kees), Action::Submit, None)
             .await
             .unwrap();
@@ -144,7 +125,7 @@ async fn two_coaches_racing_to_claim_have_exactly_one_winner() {
             1,
             "{backend:?}: {a:?} / {b:?}"
         );
-        let after = initiative(&app, "Computercursus voor beginners").await;
+        let after = app.initiative("Computercursus voor beginners").await;
         assert_eq!(after.state, "in_review");
         let winner = if a.is_ok() { sanne } else { joris };
         assert_eq!(after.coach_id, Some(winner));
@@ -165,9 +146,9 @@ async fn approval_commits_from_the_fund_in_the_same_step_and_never_beyond_it() {
             continue;
         };
         app.seed_demo().await;
-        let joris = user_id(&app, "joris.coach@buurtfonds.test").await;
-        let lotte = user_id(&app, "lotte@buurtfonds.test").await;
-        let zaden = initiative(&app, "Zadenbibliotheek in de buurtmoestuin").await;
+        let joris = app.user_id("joris.coach@buurtfonds.test").await;
+        let lotte = app.user_id("lotte@buurtfonds.test").await;
+        let zaden = app.initiative("Zadenbibliotheek in de buurtmoestuin").await;
         let fund = zaden.fund_id.unwrap();
         let before = ledger::fund_figures(&app.db, fund).await.unwrap();
 
@@ -205,7 +186,7 @@ async fn approval_commits_from_the_fund_in_the_same_step_and_never_beyond_it() {
         assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
 
         // Drain the fund by hand, then a commit beyond it is refused and changes nothing.
-        let huiswerk = initiative(&app, "Huiswerkklas in de Vogelbuurt").await;
+        let huiswerk = app.initiative("Huiswerkklas in de Vogelbuurt").await;
         let remaining = ledger::fund_figures(&app.db, fund).await.unwrap().remaining;
         let drain = app::domain::ledger::LedgerTransaction::for_effect(
             app::domain::lifecycle::MoneyEffect::Commit(remaining),
@@ -216,8 +197,8 @@ async fn approval_commits_from_the_fund_in_the_same_step_and_never_beyond_it() {
         ledger::book(&app.db, "test_drain", Some(huiswerk.id), None, "", &drain)
             .await
             .unwrap();
-        let fiets = initiative(&app, "Opleiding fietsenmaker volgen").await;
-        let admin = user_id(&app, "admin@buurtfonds.test").await;
+        let fiets = app.initiative("Opleiding fietsenmaker volgen").await;
+        let admin = app.user_id("admin@buurtfonds.test").await;
         let err = lifecycle::perform(&app.db, fiets.id, Some(admin), Action::CoSign, None)
             .await
             .unwrap_err();
@@ -229,9 +210,7 @@ async fn approval_commits_from_the_fund_in_the_same_step_and_never_beyond_it() {
             "{err:?}"
         );
         assert_eq!(
-            initiative(&app, "Opleiding fietsenmaker volgen")
-                .await
-                .state,
+            app.initiative("Opleiding fietsenmaker volgen").await.state,
             "awaiting_cosign"
         );
         assert_eq!(

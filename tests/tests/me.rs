@@ -1,19 +1,9 @@
 //! `/me`: a resident's own initiatives, their timelines and the thread with
 //! the coach — and nobody else's.
 
-use app::ssr::entities::{initiatives, messages};
+use app::ssr::entities::messages;
 use buurtfonds_tests::spawn_app;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-
-async fn id_of(app: &buurtfonds_tests::TestApp, title: &str) -> i64 {
-    initiatives::Entity::find()
-        .filter(initiatives::Column::Title.eq(title))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
 
 #[tokio::test]
 async fn visitors_are_sent_to_sign_in_and_back() {
@@ -51,7 +41,7 @@ async fn a_resident_sees_their_initiatives_with_timeline_and_coach() {
         "states in plain Dutch"
     );
 
-    let ehbo = id_of(&app, "EHBO-diploma halen").await;
+    let ehbo = app.initiative("EHBO-diploma halen").await.id;
     let page = app
         .get(&format!("/me/initiatives/{ehbo}"))
         .await
@@ -80,7 +70,10 @@ async fn another_residents_initiative_is_not_found_and_unchanged() {
     let app = spawn_app().await;
     app.seed_demo().await;
     app.sign_in("kees@buurtfonds.test").await;
-    let bbq = id_of(&app, "Burendag met barbecue op het plein").await;
+    let bbq = app
+        .initiative("Burendag met barbecue op het plein")
+        .await
+        .id;
     let resp = app.get(&format!("/me/initiatives/{bbq}")).await;
     assert_eq!(resp.status(), 404);
     let before = messages::Entity::find().count(&app.db).await.unwrap();
@@ -105,7 +98,10 @@ async fn a_resident_writes_to_their_coach() {
     let app = spawn_app().await;
     app.seed_demo().await;
     app.sign_in("lotte@buurtfonds.test").await;
-    let zaden = id_of(&app, "Zadenbibliotheek in de buurtmoestuin").await;
+    let zaden = app
+        .initiative("Zadenbibliotheek in de buurtmoestuin")
+        .await
+        .id;
     let page = app
         .get(&format!("/me/initiatives/{zaden}"))
         .await
@@ -169,7 +165,7 @@ async fn no_messages_on_a_draft() {
     let app = spawn_app().await;
     app.seed_demo().await;
     app.sign_in("kees@buurtfonds.test").await;
-    let draft = id_of(&app, "Computercursus voor beginners").await;
+    let draft = app.initiative("Computercursus voor beginners").await.id;
     let page = app
         .get(&format!("/me/initiatives/{draft}"))
         .await

@@ -131,23 +131,9 @@ pub fn safe_next(next: &str) -> String {
 
 #[cfg(feature = "ssr")]
 mod ssr_helpers {
-    use super::FormFeedback;
+    pub use crate::ssr::serverfn::{internal, refuse, state};
     use crate::ssr::services::accounts::MailContext;
     use crate::ssr::AppState;
-
-    /// Answers a form that went wrong: directly to a script, or through the
-    /// one-request cookie and a redirect back for a plain form post.
-    pub fn refuse(feedback: FormFeedback, back_to: &str) -> FormFeedback {
-        if crate::ssr::flash::is_plain_form_post() {
-            crate::ssr::flash::keep_and_redirect(&feedback, back_to);
-        }
-        feedback
-    }
-
-    pub fn state() -> Result<AppState, leptos::prelude::ServerFnError> {
-        leptos::prelude::use_context::<AppState>()
-            .ok_or_else(|| leptos::prelude::ServerFnError::new("server state missing"))
-    }
 
     pub fn mail_context(state: &AppState) -> MailContext<'_> {
         MailContext {
@@ -155,11 +141,6 @@ mod ssr_helpers {
             public_url: &state.public_url,
             lang: crate::ssr::request::lang(),
         }
-    }
-
-    pub fn internal(e: impl std::fmt::Display) -> leptos::prelude::ServerFnError {
-        tracing::error!(error = %e, "account action failed");
-        leptos::prelude::ServerFnError::new("internal error")
     }
 
     /// Sets or clears the session cookie.

@@ -20,8 +20,8 @@ pub struct InitiativeCard {
 /// The most recently funded initiatives, newest first. Anyone may ask.
 #[server(prefix = "/sf", endpoint = "recent_funded", input = server_fn::codec::GetUrl)]
 pub async fn recent_funded() -> Result<Vec<InitiativeCard>, ServerFnError> {
-    use crate::ssr::{services, AppState};
-    let state = expect_context::<AppState>();
+    use crate::ssr::services;
+    let state = crate::ssr::serverfn::state()?;
     services::initiatives::recent_funded(&state.db, 6)
         .await
         .map_err(|e| e.into_server_error())

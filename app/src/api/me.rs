@@ -56,8 +56,8 @@ pub struct OwnInitiativeView {
 /// My initiatives, newest first. Sends visitors to the sign-in page.
 #[server(prefix = "/sf", endpoint = "my_initiatives", input = server_fn::codec::GetUrl)]
 pub async fn my_initiatives() -> Result<Vec<OwnInitiative>, ServerFnError> {
-    let user = ssr::signed_in("/me").await?;
-    let state = ssr::state()?;
+    let user = crate::ssr::serverfn::signed_in("/me").await?;
+    let state = crate::ssr::serverfn::state()?;
     crate::ssr::services::me::list(&state.db, user.id)
         .await
         .map_err(|e| e.into_server_error())
@@ -66,8 +66,8 @@ pub async fn my_initiatives() -> Result<Vec<OwnInitiative>, ServerFnError> {
 /// One of my initiatives. Someone else's answers 404, as if it did not exist.
 #[server(prefix = "/sf", endpoint = "my_initiative", input = server_fn::codec::GetUrl)]
 pub async fn my_initiative(id: i64) -> Result<OwnInitiativeView, ServerFnError> {
-    let user = ssr::signed_in(&format!("/me/initiatives/{id}")).await?;
-    let state = ssr::state()?;
+    let user = crate::ssr::serverfn::signed_in(&format!("/me/initiatives/{id}")).await?;
+    let state = crate::ssr::serverfn::state()?;
     crate::ssr::services::me::detail(&state.db, user.id, id)
         .await
         .map_err(|e| e.into_server_error())
@@ -82,61 +82,20 @@ pub async fn send_message(
 ) -> Result<FormFeedback, ServerFnError> {
     let _ = csrf_token; // checked by the CSRF middleware
     let back = format!("/me/initiatives/{initiative_id}");
-    let user = ssr::signed_in(&back).await?;
-    let state = ssr::state()?;
+    let user = crate::ssr::serverfn::signed_in(&back).await?;
+    let state = crate::ssr::serverfn::state()?;
     let body = body.trim().to_string();
     if body.is_empty() || body.chars().count() > MESSAGE_MAX {
         let feedback = FormFeedback::new("message")
             .with_value("body", &body)
             .with_error("body", "message_length");
-        return Ok(ssr::refuse(feedback, &back));
+        return Ok(crate::ssr::serverfn::refuse(feedback, &back));
     }
     crate::ssr::services::me::send_message(&state.db, user.id, initiative_id, &body)
         .await
         .map_err(|e| e.into_server_error())?;
     leptos_axum::redirect(&format!("{back}#messages"));
     Ok(FormFeedback::new("message"))
-}
-
-#[cfg(feature = "ssr")]
-mod ssr {
-    use super::FormFeedback;
-    use crate::ssr::session::CurrentUser;
-    use crate::ssr::AppState;
-    use leptos::prelude::*;
-
-    pub fn state() -> Result<AppState, ServerFnError> {
-        use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state missing"))
-    }
-
-    /// The signed-in person; a visitor is sent to sign in, and back to `here` after.
-    pub async fn signed_in(here: &str) -> Result<CurrentUser, ServerFnError> {
-        match crate::ssr::request::current_user().await {
-            Some(user) => Ok(user),
-            None => {
-                leptos_axum::redirect(&format!("/login?next={}", urlencoding::encode(here)));
-                // A script calling the function gets 401 (and the redirect to follow);
-                // a page being rendered, or a plain form post, is simply redirected.
-                let script_call = crate::ssr::request::is_server_fn_call()
-                    && !crate::ssr::flash::is_plain_form_post();
-                if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-                    resp.set_status(if script_call {
-                        http::StatusCode::UNAUTHORIZED
-                    } else {
-                        http::StatusCode::FOUND
-                    });
-                }
-                Err(ServerFnError::new("sign in first"))
-            }
-        }
-    }
-
-    pub fn refuse(feedback: FormFeedback, back_to: &str) -> FormFeedback {
-        if crate::ssr::flash::is_plain_form_post() {
-            crate::ssr::flash::keep_and_redirect(&feedback, back_to);
-        }
-        feedback
-    }
 }
 
 /// What the public may see of me.
@@ -154,8 +113,8 @@ pub const PUBLIC_NAME_MAX: usize = 40;
 /// My privacy choice.
 #[server(prefix = "/sf", endpoint = "my_privacy", input = server_fn::codec::GetUrl)]
 pub async fn my_privacy() -> Result<Privacy, ServerFnError> {
-    let user = ssr::signed_in("/me").await?;
-    let state = ssr::state()?;
+    let user = crate::ssr::serverfn::signed_in("/me").await?;
+    let state = crate::ssr::serverfn::state()?;
     crate::ssr::services::me::privacy(&state.db, user.id)
         .await
         .map_err(|e| e.into_server_error())
@@ -169,8 +128,8 @@ pub async fn save_privacy(
     consent: Option<String>,
 ) -> Result<FormFeedback, ServerFnError> {
     let _ = csrf_token; // checked by the CSRF middleware
-    let user = ssr::signed_in("/me").await?;
-    let state = ssr::state()?;
+    let user = crate::ssr::serverfn::signed_in("/me").await?;
+    let state = crate::ssr::serverfn::state()?;
     let name = public_name.trim().to_string();
     let consent = consent.is_some();
     let too_long = name.chars().count() > PUBLIC_NAME_MAX;
@@ -178,7 +137,7 @@ pub async fn save_privacy(
         let feedback = FormFeedback::new("privacy")
             .with_value("public_name", &name)
             .with_error("public_name", "public_name_length");
-        return Ok(ssr::refuse(feedback, "/me"));
+        return Ok(crate::ssr::serverfn::refuse(feedback, "/me"));
     }
     crate::ssr::services::me::save_privacy(&state.db, user.id, &name, consent)
         .await

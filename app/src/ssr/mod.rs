@@ -7,6 +7,7 @@ pub mod error;
 pub mod flash;
 pub mod mail;
 pub mod request;
+pub mod serverfn;
 pub mod services;
 pub mod session;
 
