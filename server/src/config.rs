@@ -107,11 +107,6 @@ impl Settings {
     pub fn smtp_url(&self) -> Option<&str> {
         self.smtp_url.as_ref().map(|u| u.expose_secret())
     }
-
-    /// Whether the database is PostgreSQL.
-    pub fn is_postgres(&self) -> bool {
-        self.database_url().starts_with("postgres")
-    }
 }
 
 #[cfg(test)]

@@ -95,16 +95,6 @@ impl Cents {
         Ok(Cents(total))
     }
 
-    /// Adds, refusing to overflow.
-    pub fn checked_add(self, other: Cents) -> Option<Cents> {
-        self.0.checked_add(other.0).map(Cents)
-    }
-
-    /// Subtracts, refusing to overflow.
-    pub fn checked_sub(self, other: Cents) -> Option<Cents> {
-        self.0.checked_sub(other.0).map(Cents)
-    }
-
     /// Formats in Dutch style: `€ 1.250,50`.
     pub fn format_nl(self) -> String {
         self.format_with('.', ',', "€\u{a0}")
