@@ -91,6 +91,19 @@ mod tests {
         };
         assert!(field_errors(good.validate()).is_empty());
     }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next("/initiatives?page=2"), "/initiatives?page=2");
+        for evil in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "evil",
+        ] {
+            assert_eq!(safe_next(evil), "/", "{evil}");
+        }
+    }
 }
 
 // ---- server functions ----

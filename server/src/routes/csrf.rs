@@ -81,28 +81,12 @@ async fn check(request: Request, cookie: Option<&str>) -> (StatusCode, Option<Re
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
     {
-        let ok = tokens_match(h, cookie);
-        return (
-            if ok {
-                StatusCode::OK
-            } else {
-                StatusCode::FORBIDDEN
-            },
-            Some(request),
-        );
+        return (verdict(tokens_match(h, cookie)), Some(request));
     }
     if let Some(q) = request.uri().query() {
         if let Some((_, v)) = form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "csrf_token")
         {
-            let ok = tokens_match(&v, cookie);
-            return (
-                if ok {
-                    StatusCode::OK
-                } else {
-                    StatusCode::FORBIDDEN
-                },
-                Some(request),
-            );
+            return (verdict(tokens_match(&v, cookie)), Some(request));
         }
     }
     let is_form = request
@@ -129,6 +113,14 @@ async fn check(request: Request, cookie: Option<&str>) -> (StatusCode, Option<Re
         },
         Some(request),
     )
+}
+
+fn verdict(ok: bool) -> StatusCode {
+    if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::FORBIDDEN
+    }
 }
 
 fn refused() -> Response {
