@@ -19,6 +19,7 @@ use leptos_router::{
 };
 use pages::accounts::{ForgotPage, LoginPage, ResetPage, SignupPage, VerifyPage};
 use pages::me::{MePage, MyInitiativePage};
+use pages::propose::{InvitePage, ProposePage, ResumeDraftPage, WizardPage};
 use pages::{home::HomePage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server only.
@@ -71,6 +72,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=MePage ssr=SsrMode::Async/>
                     <Route path=path!("/me/initiatives/:id") view=MyInitiativePage ssr=SsrMode::Async/>
+                    <Route path=path!("/propose") view=ProposePage ssr=SsrMode::Async/>
+                    <Route path=path!("/propose/:id") view=ResumeDraftPage ssr=SsrMode::Async/>
+                    <Route path=path!("/propose/:id/:step") view=WizardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invites") view=InvitePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -12,6 +12,7 @@ mod m20261130_000003_initiatives;
 mod m20261130_000004_money;
 mod m20261130_000005_conversation_and_reports;
 mod m20261130_000006_append_only_log;
+mod m20261130_000007_wizard;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_money::Migration),
             Box::new(m20261130_000005_conversation_and_reports::Migration),
             Box::new(m20261130_000006_append_only_log::Migration),
+            Box::new(m20261130_000007_wizard::Migration),
         ]
     }
 }

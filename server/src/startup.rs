@@ -97,6 +97,7 @@ impl Application {
             mailer,
             public_url: settings.public_url.trim_end_matches('/').to_string(),
             secure_cookies: settings.public_url.starts_with("https://"),
+            uploads: settings.data_dir.join("uploads"),
         };
         let router = router(settings, app_state.clone(), address);
         Ok(Application {

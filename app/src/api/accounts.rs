@@ -117,15 +117,25 @@ pub struct Me {
     pub display_name: String,
     pub role: crate::domain::Role,
     pub verified: bool,
+    /// Notifications not yet read.
+    pub unread: u64,
 }
 
 /// Who is signed in, if anyone.
 #[server(prefix = "/sf", endpoint = "who_am_i", input = server_fn::codec::GetUrl)]
 pub async fn who_am_i() -> Result<Option<Me>, ServerFnError> {
-    Ok(crate::ssr::request::current_user().await.map(|u| Me {
+    let Some(u) = crate::ssr::request::current_user().await else {
+        return Ok(None);
+    };
+    let state = ssr_helpers::state()?;
+    let unread = crate::ssr::services::notify::unread(&state.db, u.id)
+        .await
+        .map_err(|e| e.into_server_error())?;
+    Ok(Some(Me {
         display_name: u.display_name,
         role: u.role,
         verified: u.verified,
+        unread,
     }))
 }
 
@@ -144,7 +154,7 @@ pub fn safe_next(next: &str) -> String {
 
 #[cfg(feature = "ssr")]
 mod ssr_helpers {
-    pub use crate::ssr::serverfn::{internal, refuse, state};
+    pub use crate::ssr::serverfn::{internal, refuse, session_cookie, state};
     use crate::ssr::services::accounts::MailContext;
     use crate::ssr::AppState;
 
@@ -153,22 +163,6 @@ mod ssr_helpers {
             mailer: &state.mailer,
             public_url: &state.public_url,
             lang: crate::ssr::request::lang(),
-        }
-    }
-
-    /// Sets or clears the session cookie.
-    pub fn session_cookie(token: &str, max_age: i64, secure: bool) {
-        use crate::ssr::session::{set_cookie, SESSION_COOKIE};
-        if let Some(resp) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(v) = http::HeaderValue::from_str(&set_cookie(
-                SESSION_COOKIE,
-                token,
-                max_age,
-                true,
-                secure,
-            )) {
-                resp.append_header(http::header::SET_COOKIE, v);
-            }
         }
     }
 }

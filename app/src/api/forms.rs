@@ -64,8 +64,8 @@ impl FormFeedback {
     }
 }
 
-/// The feedback left for form `form` by the previous request (no-JavaScript
-/// form posts), read once.
+/// The feedback left for form `form` (`*`: for whichever form) by the
+/// previous request (no-JavaScript form posts), read once.
 #[server(prefix = "/sf", endpoint = "take_form_feedback", input = server_fn::codec::GetUrl)]
 pub async fn take_form_feedback(form: String) -> Result<Option<FormFeedback>, ServerFnError> {
     Ok(crate::ssr::flash::take(&form))

@@ -51,6 +51,10 @@ pub struct OwnInitiativeView {
     pub messages: Vec<MessageItem>,
     /// Whether I may write in the thread now (not while it is a draft).
     pub can_message: bool,
+    /// Whether I may change it now (a draft, or changes were asked).
+    pub can_edit: bool,
+    /// Whether I may withdraw it now (until a decision).
+    pub can_withdraw: bool,
 }
 
 /// My initiatives, newest first. Sends visitors to the sign-in page.
@@ -94,6 +98,17 @@ pub async fn send_message(
     crate::ssr::services::me::send_message(&state.db, user.id, initiative_id, &body)
         .await
         .map_err(|e| e.into_server_error())?;
+    if let Err(e) = crate::ssr::services::notify::tell(
+        &state,
+        initiative_id,
+        Some(user.id),
+        "message",
+        None,
+    )
+    .await
+    {
+        tracing::error!(error = %e, "message notification failed");
+    }
     leptos_axum::redirect(&format!("{back}#messages"));
     Ok(FormFeedback::new("message"))
 }
@@ -144,4 +159,75 @@ pub async fn save_privacy(
         .map_err(|e| e.into_server_error())?;
     leptos_axum::redirect("/me?notice=privacy_saved");
     Ok(FormFeedback::new("privacy"))
+}
+
+/// One notification on `/me`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationItem {
+    pub initiative_id: Option<i64>,
+    pub initiative_title: String,
+    /// The step (an action name) or `message`.
+    pub kind: String,
+    pub detail: String,
+    /// ISO date.
+    pub on: String,
+    pub unread: bool,
+}
+
+/// My latest notifications, newest first.
+#[server(prefix = "/sf", endpoint = "my_notifications", input = server_fn::codec::GetUrl)]
+pub async fn my_notifications() -> Result<Vec<NotificationItem>, ServerFnError> {
+    let user = crate::ssr::serverfn::signed_in("/me").await?;
+    let state = crate::ssr::serverfn::state()?;
+    let items = crate::ssr::services::notify::latest(&state.db, user.id, 20)
+        .await
+        .map_err(|e| e.into_server_error())?;
+    Ok(items
+        .into_iter()
+        .map(|n| NotificationItem {
+            initiative_id: n.initiative_id,
+            initiative_title: n.initiative_title,
+            kind: n.kind,
+            detail: n.detail,
+            on: n.at.date_naive().to_string(),
+            unread: n.unread,
+        })
+        .collect())
+}
+
+/// Marks all my notifications as read.
+#[server(prefix = "/sf", endpoint = "mark_notifications_read")]
+pub async fn mark_notifications_read(csrf_token: String) -> Result<(), ServerFnError> {
+    let _ = csrf_token; // checked by the CSRF middleware
+    let user = crate::ssr::serverfn::signed_in("/me").await?;
+    let state = crate::ssr::serverfn::state()?;
+    crate::ssr::services::notify::mark_read(&state.db, user.id)
+        .await
+        .map_err(|e| e.into_server_error())?;
+    leptos_axum::redirect("/me#notifications");
+    Ok(())
+}
+
+/// Erases my account, after I confirm with my password.
+#[server(prefix = "/sf", endpoint = "erase_account")]
+pub async fn erase_account(
+    csrf_token: String,
+    erase_password: String,
+) -> Result<FormFeedback, ServerFnError> {
+    use crate::ssr::services::accounts::AccountError;
+    let _ = csrf_token; // checked by the CSRF middleware
+    let user = crate::ssr::serverfn::signed_in("/me").await?;
+    let state = crate::ssr::serverfn::state()?;
+    match crate::ssr::services::accounts::erase(&state, user.id, &erase_password).await {
+        Ok(()) => {
+            crate::ssr::serverfn::session_cookie("", 0, state.secure_cookies);
+            leptos_axum::redirect("/?notice=account_erased");
+            Ok(FormFeedback::new("erase"))
+        }
+        Err(AccountError::BadCredentials) => {
+            let feedback = FormFeedback::new("erase").with_error("erase_password", "bad_password");
+            Ok(crate::ssr::serverfn::refuse(feedback, "/me#erase"))
+        }
+        Err(e) => Err(crate::ssr::serverfn::internal(e)),
+    }
 }

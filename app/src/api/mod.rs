@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod forms;
 pub mod initiatives;
 pub mod me;
+pub mod propose;
 
 /// The URL prefix of every server function.
 pub const PREFIX: &str = "/sf";

@@ -2,9 +2,80 @@
 //! their hint and error tied to the input (aria-describedby, aria-invalid),
 //! an error summary, and notices.
 
-use crate::api::forms::FormFeedback;
+use crate::api::forms::{take_form_feedback, FormFeedback};
 use crate::i18n::use_texts;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// The feedback to show: the last answer of `action` (with JavaScript), else
+/// what a plain form post left for this page.
+pub fn feedback_for<S>(form: &'static str, action: ServerAction<S>) -> Signal<FormFeedback>
+where
+    S: ServerFn<Output = FormFeedback> + Clone + Send + Sync + 'static,
+    S::Error: Clone + Send + Sync + 'static,
+{
+    let kept = Resource::new_blocking(move || form, |form| take_form_feedback(form.to_string()));
+    Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .or_else(|| kept.get().and_then(Result::ok).flatten())
+            .unwrap_or_else(|| FormFeedback::new(form))
+    })
+}
+
+/// What a plain form post left for a page with several forms, loaded once
+/// by the page (resources belong at the page's top, not inside a
+/// `Suspense` that re-renders) and handed to its forms through context.
+#[derive(Clone, Copy)]
+pub struct KeptFeedback(pub Signal<Option<FormFeedback>>);
+
+impl KeptFeedback {
+    /// Loads the kept feedback again whenever `key` changes (a new page).
+    pub fn provide<K>(key: impl Fn() -> K + Send + Sync + 'static)
+    where
+        K: PartialEq + Clone + Send + Sync + 'static,
+    {
+        let kept = Resource::new_blocking(key, |_| take_form_feedback("*".into()));
+        provide_context(KeptFeedback(Signal::derive(move || {
+            kept.get().and_then(Result::ok).flatten()
+        })));
+    }
+
+    /// What was kept for `form`, if anything.
+    fn for_form(form: &'static str) -> Signal<Option<FormFeedback>> {
+        let kept = use_context::<KeptFeedback>();
+        Signal::derive(move || {
+            kept.and_then(|k| k.0.get())
+                .filter(|f| f.form == form)
+        })
+    }
+}
+
+/// Like [`feedback_for`], for a form on a page that called [`KeptFeedback::provide`].
+pub fn page_feedback<S>(form: &'static str, action: ServerAction<S>) -> Signal<FormFeedback>
+where
+    S: ServerFn<Output = FormFeedback> + Clone + Send + Sync + 'static,
+    S::Error: Clone + Send + Sync + 'static,
+{
+    let kept = KeptFeedback::for_form(form);
+    Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .or_else(|| kept.get())
+            .unwrap_or_else(|| FormFeedback::new(form))
+    })
+}
+
+/// The feedback a plain form post without a server action (an upload) left
+/// for `form`, on a page that called [`KeptFeedback::provide`].
+pub fn kept_feedback(form: &'static str) -> Signal<FormFeedback> {
+    let kept = KeptFeedback::for_form(form);
+    Signal::derive(move || kept.get().unwrap_or_else(|| FormFeedback::new(form)))
+}
 
 /// The hidden CSRF token field. The server renders the token of this
 /// request; in the browser it is read from the same cookie.
@@ -13,7 +84,8 @@ pub fn CsrfField() -> impl IntoView {
     view! { <input type="hidden" name="csrf_token" value=csrf_token()/> }
 }
 
-fn csrf_token() -> String {
+/// The CSRF token of this page (for a form that must carry it in its URL).
+pub fn csrf_token() -> String {
     #[cfg(feature = "ssr")]
     {
         crate::ssr::request::csrf_token()
@@ -68,6 +140,10 @@ pub fn Field(
     /// Keep what was typed (never for passwords).
     #[prop(default = true)]
     refill: bool,
+    /// The saved value, shown until the form comes back with errors.
+    #[prop(optional, into)]
+    initial: Option<String>,
+    #[prop(optional)] inputmode: Option<&'static str>,
 ) -> impl IntoView {
     let t = use_texts();
     let error = move || {
@@ -93,10 +169,13 @@ pub fn Field(
         }
     };
     let value = move || {
-        if refill {
-            feedback.get().value(name)
-        } else {
+        let f = feedback.get();
+        if !refill {
             String::new()
+        } else if f.is_ok() {
+            initial.clone().unwrap_or_default()
+        } else {
+            f.value(name)
         }
     };
     view! {
@@ -108,13 +187,14 @@ pub fn Field(
                 id=name
                 name=name
                 type=kind
+                inputmode=inputmode
                 autocomplete=autocomplete
                 required=required
                 minlength=minlength
                 maxlength=maxlength
                 aria-invalid=move || error().map(|_| "true")
                 aria-describedby=described
-                prop:value=value
+                prop:value=value.clone()
                 value=value
             />
         </div>
@@ -136,4 +216,65 @@ pub fn ErrorSummary(#[prop(into)] feedback: Signal<FormFeedback>) -> impl IntoVi
 #[component]
 pub fn Notice(text: &'static str) -> impl IntoView {
     view! { <div class="notice" role="status"><p>{text}</p></div> }
+}
+
+/// A labelled text area, like [`Field`].
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<u64>,
+    #[prop(default = 5)] rows: u32,
+    #[prop(into)] feedback: Signal<FormFeedback>,
+    #[prop(optional, into)] initial: Option<String>,
+) -> impl IntoView {
+    let t = use_texts();
+    let error = move || {
+        feedback
+            .get()
+            .error(name)
+            .map(|code| t.error_message(&code))
+    };
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let value = move || {
+        let f = feedback.get();
+        if f.is_ok() {
+            initial.clone().unwrap_or_default()
+        } else {
+            f.value(name)
+        }
+    };
+    let text = value.clone();
+    view! {
+        <div class="field" class:has-error=move || error().is_some()>
+            <label for=name>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {move || error().map(|e| view! { <p class="error" id=error_id.clone()>{e}</p> })}
+            <textarea
+                id=name
+                name=name
+                rows=rows
+                maxlength=maxlength
+                aria-invalid=move || error().map(|_| "true")
+                aria-describedby=described
+                prop:value=value
+            >{text}</textarea>
+        </div>
+    }
 }

@@ -57,7 +57,14 @@ pub fn Header() -> impl IntoView {
                     <Transition>
                         {move || me.get().map(|r| match r.ok().flatten() {
                             Some(user) => view! {
-                                <li><a href="/me">{t.nav_me}</a></li>
+                                <li>
+                                    <a href="/me">
+                                        {t.nav_me}
+                                        {(user.unread > 0).then(|| view! {
+                                            " "<span class="badge">{(t.unread_count)(user.unread)}</span>
+                                        })}
+                                    </a>
+                                </li>
                                 <li class="account">
                                     <span class="who">{(t.signed_in_as)(&user.display_name)}</span>
                                     <ActionForm action=sign_out attr:class="inline">

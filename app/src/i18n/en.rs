@@ -142,4 +142,13 @@ pub(super) static TEXTS: Texts = Texts {
     mail_reset_body: |name, link| format!(
         "Hi {name},\n\nChoose a new password with this link:\n\n{link}\n\nThe link works for one hour, and only once. Did you not ask for this? Then there is nothing to do.\n\nBest wishes,\nBuurtfonds\n"
     ),
+    unread_count: |n| format!("{n} new"),
+    mail_step_subject: |title, step| format!("{title}: {step}"),
+    mail_step_body: |name, title, step, state, reason, link| {
+        let reason = if reason.is_empty() { String::new() } else { format!("\nExplanation:\n{reason}\n") };
+        format!("Hi {name},\n\nSomething changed for the initiative \u{201c}{title}\u{201d}: {step}.\nIts status is now: {state}.\n{reason}\nSee it here:\n{link}\n\nBest wishes,\nBuurtfonds\n")
+    },
+    mail_invite_subject: |who| format!("{who} invites you to a neighbourhood initiative"),
+    mail_invite_body: |who, title, link| format!("Hi,\n\n{who} wants to start the initiative \u{201c}{title}\u{201d} with you on Buurtfonds.\nWill you join? Open this link and sign in or create an account:\n\n{link}\n\nDo you not know this person? Then there is nothing to do.\n\nBest wishes,\nBuurtfonds\n"),
+    wizard: &super::wizard::EN,
 };

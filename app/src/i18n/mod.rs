@@ -6,6 +6,9 @@
 
 mod en;
 mod nl;
+mod wizard;
+
+pub use wizard::WizardTexts;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -224,6 +227,18 @@ pub struct Texts {
     pub mail_reset_subject: &'static str,
     /// (name, link)
     pub mail_reset_body: fn(&str, &str) -> String,
+    /// (number of unread notifications)
+    pub unread_count: fn(u64) -> String,
+    /// (initiative title, step)
+    pub mail_step_subject: fn(&str, &str) -> String,
+    /// (name, initiative title, step, new state, reason or empty, link)
+    pub mail_step_body: fn(&str, &str, &str, &str, &str, &str) -> String,
+    /// (inviter)
+    pub mail_invite_subject: fn(&str) -> String,
+    /// (inviter, initiative title, link)
+    pub mail_invite_body: fn(&str, &str, &str) -> String,
+    /// The propose wizard and what belongs to an initiative's life.
+    pub wizard: &'static WizardTexts,
 }
 
 impl Texts {
@@ -239,7 +254,10 @@ impl Texts {
             "bad_token" | "token_missing" => self.err_bad_token.into(),
             "message_length" => self.err_message_length.into(),
             "public_name_length" => self.err_public_name_length.into(),
-            _ => self.err_generic.into(),
+            other => self
+                .wizard
+                .error(other)
+                .map_or_else(|| self.err_generic.into(), Into::into),
         }
     }
 
@@ -266,6 +284,10 @@ impl Texts {
             "verified" => Some(self.notice_verified),
             "reset_sent" => Some(self.notice_reset_sent),
             "password_changed" => Some(self.notice_password_changed),
+            "submitted" => Some(self.wizard.notice_submitted),
+            "withdrawn" => Some(self.wizard.notice_withdrawn),
+            "joined" => Some(self.wizard.notice_joined),
+            "account_erased" => Some(self.wizard.notice_account_erased),
             _ => None,
         }
     }

@@ -7,31 +7,11 @@ use crate::api::accounts::{
     ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail, NAME_MAX, PASSWORD_MAX,
     PASSWORD_MIN,
 };
-use crate::api::forms::{take_form_feedback, FormFeedback};
-use crate::components::form::{CsrfField, ErrorSummary, Field, Notice};
+use crate::components::form::{feedback_for, CsrfField, ErrorSummary, Field, Notice};
 use crate::i18n::use_texts;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-/// The feedback to show: the last answer of `action` (with JavaScript), else
-/// what a plain form post left for this page.
-fn feedback_for<S>(form: &'static str, action: ServerAction<S>) -> Signal<FormFeedback>
-where
-    S: ServerFn<Output = FormFeedback> + Clone + Send + Sync + 'static,
-    S::Error: Clone + Send + Sync + 'static,
-{
-    let kept = Resource::new_blocking(move || form, |form| take_form_feedback(form.to_string()));
-    Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .or_else(|| kept.get().and_then(Result::ok).flatten())
-            .unwrap_or_else(|| FormFeedback::new(form))
-    })
-}
 
 fn query(name: &'static str) -> Memo<String> {
     let q = use_query_map();

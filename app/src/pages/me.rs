@@ -3,10 +3,13 @@
 
 use crate::api::forms::{take_form_feedback, FormFeedback};
 use crate::api::me::{
-    my_initiative, my_initiatives, my_privacy, OwnInitiative, SavePrivacy, SendMessage,
-    MESSAGE_MAX, PUBLIC_NAME_MAX,
+    my_initiative, my_initiatives, my_notifications, my_privacy, EraseAccount,
+    MarkNotificationsRead, OwnInitiative, SavePrivacy, SendMessage, MESSAGE_MAX,
+    PUBLIC_NAME_MAX,
 };
-use crate::components::form::{CsrfField, ErrorSummary};
+use crate::api::propose::WithdrawInitiative;
+use crate::components::form::{feedback_for, CsrfField, ErrorSummary, Field};
+use crate::pages::propose::QueryNotice;
 use crate::domain::Cents;
 use crate::i18n::{use_lang, use_texts};
 use leptos::prelude::*;
@@ -20,8 +23,8 @@ pub fn MePage() -> impl IntoView {
     view! {
         <Title text=t.me_title/>
         <h1>{t.me_title}</h1>
-        <PrivacyForm/>
-        <p><a href="/me/export.json" rel="external" download="buurtfonds-mijn-gegevens.json">{t.export_my_data}</a></p>
+        <QueryNotice/>
+        <Notifications/>
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || list.get().map(|r| match r {
                 Ok(items) if items.is_empty() => view! {
@@ -36,6 +39,76 @@ pub fn MePage() -> impl IntoView {
                 Err(_) => view! { <p><a href="/login?next=%2Fme">{t.nav_sign_in}</a></p> }.into_any(),
             })}
         </Suspense>
+        <PrivacyForm/>
+        <p><a href="/me/export.json" rel="external" download="buurtfonds-mijn-gegevens.json">{t.export_my_data}</a></p>
+        <EraseForm/>
+    }
+}
+
+/// My latest notifications, the unread ones marked.
+#[component]
+fn Notifications() -> impl IntoView {
+    let t = use_texts();
+    let w = t.wizard;
+    let lang = use_lang();
+    let read = ServerAction::<MarkNotificationsRead>::new();
+    let list = Resource::new_blocking(move || read.version().get(), |_| my_notifications());
+    view! {
+        <section id="notifications" aria-labelledby="notifications-title">
+            <h2 id="notifications-title">{w.notifications_title}</h2>
+            <Suspense>
+                {move || list.get().and_then(Result::ok).map(|items| {
+                    let any_unread = items.iter().any(|n| n.unread);
+                    if items.is_empty() {
+                        return view! { <p>{w.notifications_empty}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="notifications">
+                            {items.into_iter().map(|n| {
+                                let href = n.initiative_id.map(|id| format!("/me/initiatives/{id}"));
+                                view! {
+                                    <li class:unread=n.unread>
+                                        {n.unread.then(|| view! { <span class="tag">{w.new_label}</span>" " })}
+                                        <span class="when">{lang.date(&n.on)}</span>" "
+                                        <a href=href>{n.initiative_title}</a>": "{t.action(&n.kind)}
+                                        {(!n.detail.is_empty()).then(|| view! { <p class="reason">{n.detail}</p> })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        {any_unread.then(|| view! {
+                            <ActionForm action=read attr:class="inline">
+                                <CsrfField/>
+                                <button type="submit" class="link-button">{w.mark_read}</button>
+                            </ActionForm>
+                        })}
+                    }.into_any()
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Erase my account, confirmed with my password.
+#[component]
+fn EraseForm() -> impl IntoView {
+    let w = use_texts().wizard;
+    let erase = ServerAction::<EraseAccount>::new();
+    let feedback = feedback_for("erase", erase);
+    view! {
+        <section id="erase" aria-labelledby="erase-title" class="danger-zone">
+            <h2 id="erase-title">{w.erase_title}</h2>
+            <p>{w.erase_intro}</p>
+            <Suspense>
+                <ErrorSummary feedback/>
+                <ActionForm action=erase attr:class="stack" attr:novalidate=true>
+                    <CsrfField/>
+                    <Field name="erase_password" label=w.erase_password kind="password"
+                        autocomplete="current-password" refill=false feedback/>
+                    <button type="submit" class="button danger">{w.erase_submit}</button>
+                </ActionForm>
+            </Suspense>
+        </section>
     }
 }
 
@@ -121,9 +194,11 @@ pub fn MyInitiativePage() -> impl IntoView {
             .unwrap_or(0)
     });
     let send = ServerAction::<SendMessage>::new();
+    let withdraw = ServerAction::<WithdrawInitiative>::new();
+    let withdraw_feedback = feedback_for("withdraw", withdraw);
     let detail = Resource::new_blocking(
-        move || (id.get(), send.version().get()),
-        |(id, _)| my_initiative(id),
+        move || (id.get(), send.version().get(), withdraw.version().get()),
+        |(id, _, _)| my_initiative(id),
     );
     let kept = Resource::new_blocking(|| (), |_| take_form_feedback("message".into()));
     let feedback = Signal::derive(move || {
@@ -145,7 +220,11 @@ pub fn MyInitiativePage() -> impl IntoView {
                     view! {
                         <Title text=i.title.clone()/>
                         <h1>{i.title.clone()}</h1>
+                        <QueryNotice/>
                         <p><span class="tag">{t.state(&i.state)}</span></p>
+                        {d.can_edit.then(|| view! {
+                            <p><a class="button primary" href=format!("/propose/{}", i.id)>{t.wizard.edit_initiative}</a></p>
+                        })}
                         <p>
                             {match i.coach_name.clone() {
                                 Some(name) => view! { {t.your_coach}": "<strong>{name}</strong> }.into_any(),
@@ -205,9 +284,39 @@ pub fn MyInitiativePage() -> impl IntoView {
                                 view! { <p>{t.messages_after_submit}</p> }.into_any()
                             }}
                         </section>
+                        {d.can_withdraw.then(|| view! { <WithdrawForm id=i.id action=withdraw feedback=withdraw_feedback/> })}
                     }.into_any()
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Withdraw an initiative, with a checkbox to confirm (works without JavaScript).
+#[component]
+fn WithdrawForm(
+    id: i64,
+    action: ServerAction<WithdrawInitiative>,
+    feedback: Signal<FormFeedback>,
+) -> impl IntoView {
+    let t = use_texts();
+    let w = t.wizard;
+    let error = move || feedback.get().error("confirm").map(|c| t.error_message(&c));
+    view! {
+        <section aria-labelledby="withdraw-title" class="danger-zone">
+            <h2 id="withdraw-title">{w.withdraw_title}</h2>
+            <ActionForm action attr:class="stack">
+                <CsrfField/>
+                <input type="hidden" name="id" value=id/>
+                {move || error().map(|e| view! { <p class="error" id="confirm-error">{e}</p> })}
+                <div class="check">
+                    <input type="checkbox" id="confirm" name="confirm" value="yes"
+                        aria-invalid=move || error().map(|_| "true")
+                        aria-describedby=move || error().map(|_| "confirm-error")/>
+                    <label for="confirm">{w.withdraw_confirm}</label>
+                </div>
+                <button type="submit" class="button danger">{w.withdraw_submit}</button>
+            </ActionForm>
+        </section>
     }
 }

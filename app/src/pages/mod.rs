@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod home;
 pub mod me;
 pub mod not_found;
+pub mod propose;

@@ -26,21 +26,24 @@ pub fn is_plain_form_post() -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
+/// The `Set-Cookie` value that keeps `feedback` for the next request.
+pub fn keep_cookie(feedback: &FormFeedback) -> Option<http::HeaderValue> {
+    let json = serde_json::to_vec(feedback).ok()?;
+    http::HeaderValue::from_str(&set_cookie(COOKIE, &engine().encode(json), 120, true, false)).ok()
+}
+
 /// Keeps `feedback` for the next request and sends the browser to `back_to`.
 pub fn keep_and_redirect(feedback: &FormFeedback, back_to: &str) {
-    if let (Ok(json), Some(resp)) = (
-        serde_json::to_vec(feedback),
+    if let (Some(cookie), Some(resp)) = (
+        keep_cookie(feedback),
         use_context::<leptos_axum::ResponseOptions>(),
     ) {
-        let cookie = set_cookie(COOKIE, &engine().encode(json), 120, true, false);
-        if let Ok(v) = http::HeaderValue::from_str(&cookie) {
-            resp.append_header(http::header::SET_COOKIE, v);
-        }
+        resp.append_header(http::header::SET_COOKIE, cookie);
     }
     leptos_axum::redirect(back_to);
 }
 
-/// The feedback kept for `form`, if any; clears it.
+/// The feedback kept for `form` (`*`: for any form), if any; clears it.
 pub fn take(form: &str) -> Option<FormFeedback> {
     let parts = use_context::<http::request::Parts>()?;
     let raw = parts
@@ -53,7 +56,7 @@ pub fn take(form: &str) -> Option<FormFeedback> {
         .decode(raw)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())?;
-    if feedback.form != form {
+    if form != "*" && feedback.form != form {
         return None;
     }
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {

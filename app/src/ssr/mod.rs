@@ -22,4 +22,6 @@ pub struct AppState {
     pub public_url: String,
     /// Whether cookies get `Secure` (the site is served over HTTPS).
     pub secure_cookies: bool,
+    /// Where uploaded photos are stored.
+    pub uploads: std::path::PathBuf,
 }

@@ -51,3 +51,15 @@ pub fn internal(e: impl std::fmt::Display) -> ServerFnError {
     tracing::error!(error = %e, "server function failed");
     ServerFnError::new("internal error")
 }
+
+/// Sets (or, with an empty token and age 0, clears) the session cookie.
+pub fn session_cookie(token: &str, max_age: i64, secure: bool) {
+    use crate::ssr::session::{set_cookie, SESSION_COOKIE};
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(v) =
+            http::HeaderValue::from_str(&set_cookie(SESSION_COOKIE, token, max_age, true, secure))
+        {
+            resp.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+}

@@ -4,11 +4,13 @@ pub mod csrf;
 pub mod export;
 pub mod health;
 pub mod lang;
+pub mod photos;
 pub mod rate_limit;
 pub mod security;
 
 use crate::startup::ServerState;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use axum::Router;
 
 /// The plain axum routes.
@@ -17,4 +19,14 @@ pub fn router() -> Router<ServerState> {
         .route("/healthz", get(health::healthz))
         .route("/lang/{code}", get(lang::switch))
         .route("/me/export.json", get(export::my_data))
+        .route(
+            "/propose/{id}/upload",
+            // Room above the photo limit, so that a too large photo gets a
+            // message next to the field rather than a bare 413.
+            post(photos::upload).layer(DefaultBodyLimit::max(
+                2 * app::api::propose::PHOTO_MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/photos/{id}", get(photos::full))
+        .route("/photos/{id}/thumb", get(photos::thumb))
 }

@@ -555,6 +555,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize) -> Result<Seeded, ServiceEr
             funded_at: Set(funded_at),
             created_at: Set(created),
             updated_at: Set(at),
+            own_input: Set(Some("Ik regel de planning en breng zelf koffie en thee mee.".into())),
         });
         for (k, (item, cents)) in lines.iter().enumerate() {
             budget_id += 1;

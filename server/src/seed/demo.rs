@@ -184,6 +184,9 @@ impl<'a> Demo<'a> {
             own_contribution_cents: Set(own),
             initiator_id: Set(idea.initiator),
             is_public: Set(false),
+            own_input: Set(Some(
+                "Ik regel de afspraken, nodig de buren uit en help zelf mee op de dag.".into(),
+            )),
             created_at: Set(at),
             updated_at: Set(at),
             ..Default::default()

@@ -14,6 +14,8 @@ pub struct Model {
     pub user_id: Option<i64>,
     pub invited_at: DateTimeWithTimeZone,
     pub accepted_at: Option<DateTimeWithTimeZone>,
+    #[sea_orm(unique)]
+    pub token_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

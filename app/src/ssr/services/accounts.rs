@@ -303,3 +303,95 @@ async fn use_token<C: ConnectionTrait>(
     }
     Ok(row.user_id)
 }
+
+/// Erases an account after the password is confirmed. Personal data goes:
+/// e-mail address, name, contact and bank details, sessions, tokens,
+/// notifications, team memberships. Open initiatives are withdrawn first
+/// (their coach hears of it). What must stay stays, without a name: the
+/// texts of public initiatives, the event log and every money record.
+///
+/// # Errors
+/// [`AccountError::BadCredentials`] for a wrong password, or a service error.
+pub async fn erase(
+    state: &crate::ssr::AppState,
+    user_id: i64,
+    password: &str,
+) -> Result<(), AccountError> {
+    use crate::domain::{Action, State};
+    use crate::ssr::entities::{co_initiators, initiatives, notifications};
+    let db = &state.db;
+    let user = users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.erased_at.is_none())
+        .ok_or(AccountError::BadCredentials)?;
+    let ok = user
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| verify_password(password, h));
+    if !ok {
+        return Err(AccountError::BadCredentials);
+    }
+    let open = [
+        State::Draft,
+        State::Submitted,
+        State::InReview,
+        State::ChangesRequested,
+        State::AwaitingCosign,
+    ]
+    .map(|s| s.as_str());
+    let to_withdraw: Vec<i64> = initiatives::Entity::find()
+        .filter(initiatives::Column::InitiatorId.eq(user_id))
+        .filter(initiatives::Column::State.is_in(open))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    for id in to_withdraw {
+        super::notify::perform(state, id, Some(user_id), Action::Withdraw, None).await?;
+    }
+    let txn = db.begin().await?;
+    let at = now();
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::Email,
+            Expr::value(format!("erased-{user_id}@erased.invalid")),
+        )
+        .col_expr(users::Column::PasswordHash, Expr::value(Option::<String>::None))
+        .col_expr(users::Column::DisplayName, Expr::value(String::new()))
+        .col_expr(users::Column::PublicName, Expr::value(Option::<String>::None))
+        .col_expr(users::Column::PublicNameConsent, Expr::value(false))
+        .col_expr(users::Column::Phone, Expr::value(Option::<String>::None))
+        .col_expr(users::Column::Address, Expr::value(Option::<String>::None))
+        .col_expr(users::Column::Iban, Expr::value(Option::<String>::None))
+        .col_expr(
+            users::Column::StripeAccountId,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(users::Column::ErasedAt, Expr::value(Some(at)))
+        .col_expr(users::Column::UpdatedAt, Expr::value(at))
+        .filter(users::Column::Id.eq(user_id))
+        .exec(&txn)
+        .await?;
+    session::destroy_all(&txn, user_id).await?;
+    auth_tokens::Entity::delete_many()
+        .filter(auth_tokens::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    notifications::Entity::delete_many()
+        .filter(notifications::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    co_initiators::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(co_initiators::Column::UserId.eq(user_id))
+                .add(co_initiators::Column::Email.eq(user.email.clone())),
+        )
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    tracing::info!(user_id, "account erased");
+    Ok(())
+}

@@ -105,6 +105,16 @@ pub async fn detail(
     people.extend(initiative.coach_id);
     let names = names(db, people).await?;
     let can_message = initiative.state != "draft";
+    let may = |action: Action| {
+        let initiative = &initiative;
+        async move {
+            lifecycle::check(db, initiative, Some(user_id), &action)
+                .await
+                .is_ok()
+        }
+    };
+    let can_edit = may(Action::Edit).await;
+    let can_withdraw = may(Action::Withdraw).await;
     Ok(OwnInitiativeView {
         initiative: summary(&initiative, &names),
         timeline: log
@@ -133,6 +143,8 @@ pub async fn detail(
             })
             .collect(),
         can_message,
+        can_edit,
+        can_withdraw,
     })
 }
 

@@ -3,9 +3,13 @@
 pub mod accounts;
 pub mod export;
 pub mod initiatives;
+pub mod invites;
 pub mod ledger;
 pub mod lifecycle;
 pub mod me;
+pub mod notify;
+pub mod photos;
+pub mod propose;
 
 /// Now, in the type the entities store.
 pub fn now() -> sea_orm::prelude::DateTimeWithTimeZone {

@@ -1,0 +1,216 @@
+//! Tells the other party: at every lifecycle step and every message, each
+//! person on the other side gets an in-app notification and an e-mail in
+//! their own language.
+//!
+//! The other party of an initiative's people is its coach (or, while no
+//! coach has claimed it, every coach of its neighbourhood); the other party
+//! of a coach or admin is the initiator with the co-initiators. Whoever acts
+//! is never told about their own step.
+
+use super::{lifecycle, now};
+use crate::domain::{Action, State};
+use crate::i18n::Lang;
+use crate::ssr::entities::{coach_neighbourhoods, co_initiators, initiatives, notifications, users};
+use crate::ssr::error::ServiceError;
+use crate::ssr::AppState;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use std::collections::BTreeSet;
+
+/// Performs a lifecycle step (see [`lifecycle::perform`]) and tells the other party.
+/// A failure to notify is logged; the step stands.
+///
+/// # Errors
+/// As [`lifecycle::perform`].
+pub async fn perform(
+    state: &AppState,
+    initiative_id: i64,
+    actor_id: Option<i64>,
+    action: Action,
+    reason: Option<String>,
+) -> Result<lifecycle::Performed, ServiceError> {
+    let name = action.name();
+    let done =
+        lifecycle::perform(&state.db, initiative_id, actor_id, action, reason.clone()).await?;
+    if let Err(e) = tell(state, initiative_id, actor_id, name, reason.as_deref()).await {
+        tracing::error!(error = %e, initiative_id, "notification failed");
+    }
+    Ok(done)
+}
+
+/// The people to tell about a step by `actor_id` on `initiative`.
+async fn other_party<C: ConnectionTrait>(
+    db: &C,
+    initiative: &initiatives::Model,
+    actor_id: Option<i64>,
+) -> Result<BTreeSet<i64>, ServiceError> {
+    let team: Vec<i64> = co_initiators::Entity::find()
+        .select_only()
+        .column(co_initiators::Column::UserId)
+        .filter(co_initiators::Column::InitiativeId.eq(initiative.id))
+        .filter(co_initiators::Column::AcceptedAt.is_not_null())
+        .into_tuple::<Option<i64>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+        .chain([initiative.initiator_id])
+        .collect();
+    let acted_for_initiative = actor_id.is_some_and(|a| team.contains(&a));
+    let mut people = BTreeSet::new();
+    if acted_for_initiative {
+        match initiative.coach_id {
+            Some(coach) => {
+                people.insert(coach);
+            }
+            None if initiative.state == State::Submitted.as_str() => {
+                if let Some(nbh) = initiative.neighbourhood_id {
+                    let coaches: Vec<i64> = coach_neighbourhoods::Entity::find()
+                        .filter(coach_neighbourhoods::Column::NeighbourhoodId.eq(nbh))
+                        .all(db)
+                        .await?
+                        .into_iter()
+                        .map(|c| c.coach_id)
+                        .collect();
+                    people.extend(coaches);
+                }
+            }
+            None => {}
+        }
+        // The rest of the team hears of it too.
+        people.extend(team.iter().copied());
+    } else {
+        people.extend(team.iter().copied());
+        // A co-signature also concerns the coach who approved.
+        people.extend(initiative.coach_id);
+    }
+    if let Some(actor) = actor_id {
+        people.remove(&actor);
+    }
+    Ok(people)
+}
+
+/// Notifies (in-app and by e-mail) the other party of a step named `kind`.
+///
+/// # Errors
+/// A database error.
+pub async fn tell(
+    state: &AppState,
+    initiative_id: i64,
+    actor_id: Option<i64>,
+    kind: &str,
+    detail: Option<&str>,
+) -> Result<(), ServiceError> {
+    let db = &state.db;
+    let initiative = initiatives::Entity::find_by_id(initiative_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let people = other_party(db, &initiative, actor_id).await?;
+    let recipients = users::Entity::find()
+        .filter(users::Column::Id.is_in(people))
+        .filter(users::Column::ErasedAt.is_null())
+        .all(db)
+        .await?;
+    for person in recipients {
+        notifications::Entity::insert(notifications::ActiveModel {
+            user_id: Set(person.id),
+            initiative_id: Set(Some(initiative_id)),
+            kind: Set(kind.to_string()),
+            detail: Set(detail.unwrap_or_default().to_string()),
+            created_at: Set(now()),
+            read_at: Set(None),
+            ..Default::default()
+        })
+        .exec_without_returning(db)
+        .await?;
+        let t = Lang::parse(&person.locale).unwrap_or_default().texts();
+        let link = if person.role == "resident" {
+            format!("{}/me/initiatives/{initiative_id}", state.public_url)
+        } else {
+            format!("{}/coach", state.public_url)
+        };
+        let subject = (t.mail_step_subject)(&initiative.title, t.action(kind));
+        let body = (t.mail_step_body)(
+            &person.display_name,
+            &initiative.title,
+            t.action(kind),
+            t.state(&initiative.state),
+            detail.unwrap_or_default(),
+            &link,
+        );
+        if let Err(e) = state.mailer.send(db, &person.email, &subject, &body).await {
+            tracing::warn!(error = %e, "notification mail not sent");
+        }
+    }
+    Ok(())
+}
+
+/// One notification, as `/me` lists it.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub initiative_id: Option<i64>,
+    pub initiative_title: String,
+    pub kind: String,
+    pub detail: String,
+    pub at: sea_orm::prelude::DateTimeWithTimeZone,
+    pub unread: bool,
+}
+
+/// The latest notifications of `user_id`, newest first.
+///
+/// # Errors
+/// A database error.
+pub async fn latest<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    limit: u64,
+) -> Result<Vec<Item>, ServiceError> {
+    let rows = notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(user_id))
+        .order_by_desc(notifications::Column::Id)
+        .limit(limit)
+        .find_also_related(initiatives::Entity)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(n, i)| Item {
+            initiative_id: n.initiative_id,
+            initiative_title: i.map(|i| i.title).unwrap_or_default(),
+            kind: n.kind,
+            detail: n.detail,
+            at: n.created_at,
+            unread: n.read_at.is_none(),
+        })
+        .collect())
+}
+
+/// How many notifications `user_id` has not read.
+///
+/// # Errors
+/// A database error.
+pub async fn unread<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<u64, ServiceError> {
+    Ok(notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(user_id))
+        .filter(notifications::Column::ReadAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// Marks every notification of `user_id` as read.
+///
+/// # Errors
+/// A database error.
+pub async fn mark_read<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<(), ServiceError> {
+    notifications::Entity::update_many()
+        .col_expr(notifications::Column::ReadAt, Expr::value(Some(now())))
+        .filter(notifications::Column::UserId.eq(user_id))
+        .filter(notifications::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
