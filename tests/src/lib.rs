@@ -189,6 +189,45 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Uploads a photo to draft `id` the way the photo step's form does
+    /// (multipart, the CSRF token in the query string unless `csrf` is false).
+    pub async fn upload_photo(
+        &self,
+        id: i64,
+        alt: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        csrf: bool,
+    ) -> reqwest::Response {
+        let token = if csrf {
+            self.csrf_token().await
+        } else {
+            String::new()
+        };
+        let form = reqwest::multipart::Form::new()
+            .text("alt", alt.to_string())
+            .part(
+                "photo",
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+            );
+        self.client
+            .post(format!(
+                "{}/propose/{id}/upload?csrf_token={token}",
+                self.address
+            ))
+            .header("accept", "text/html")
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Signs out and in again as `email` (demo password).
+    pub async fn switch_to(&self, email: &str) {
+        self.post_form("/sf/sign_out", &[]).await;
+        self.sign_in(email).await;
+    }
+
     /// Signs this client in (demo password unless given), like a browser without JavaScript.
     ///
     /// # Panics

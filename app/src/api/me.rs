@@ -98,14 +98,9 @@ pub async fn send_message(
     crate::ssr::services::me::send_message(&state.db, user.id, initiative_id, &body)
         .await
         .map_err(|e| e.into_server_error())?;
-    if let Err(e) = crate::ssr::services::notify::tell(
-        &state,
-        initiative_id,
-        Some(user.id),
-        "message",
-        None,
-    )
-    .await
+    if let Err(e) =
+        crate::ssr::services::notify::tell(&state, initiative_id, Some(user.id), "message", None)
+            .await
     {
         tracing::error!(error = %e, "message notification failed");
     }

@@ -207,9 +207,9 @@ impl Draft {
 
 #[cfg(feature = "ssr")]
 mod helpers {
-    pub use crate::ssr::serverfn::{refuse, signed_in, state};
     use crate::api::forms::FormFeedback;
     use crate::ssr::error::ServiceError;
+    pub use crate::ssr::serverfn::{refuse, signed_in, state};
     use leptos::prelude::ServerFnError;
 
     /// The address of a wizard step.
@@ -375,8 +375,7 @@ pub async fn save_place(
         return Ok(refuse(feedback, &back));
     };
     let result =
-        crate::ssr::services::propose::save_place(&state.db, user.id, id, nbh, starts, ends)
-            .await;
+        crate::ssr::services::propose::save_place(&state.db, user.id, id, nbh, starts, ends).await;
     answer(result, feedback, &back, || go(id, "strength", "place"))
 }
 
@@ -430,7 +429,9 @@ pub async fn add_strength(
     let result =
         crate::ssr::services::propose::add_strength(&state.db, user.id, id, &form, value_cents)
             .await;
-    answer(result, feedback, &back, || go(id, "strength", "strength_line"))
+    answer(result, feedback, &back, || {
+        go(id, "strength", "strength_line")
+    })
 }
 
 /// Step 4: removes a helper line.
@@ -647,10 +648,7 @@ pub async fn remove_co_initiator(
 
 /// Step 8: submits (or, after questions, resubmits) the initiative.
 #[server(prefix = "/sf", endpoint = "submit_initiative")]
-pub async fn submit_initiative(
-    csrf_token: String,
-    id: i64,
-) -> Result<FormFeedback, ServerFnError> {
+pub async fn submit_initiative(csrf_token: String, id: i64) -> Result<FormFeedback, ServerFnError> {
     use helpers::*;
     let _ = csrf_token; // checked by the CSRF middleware
     let back = step_url(id, "review");
@@ -666,9 +664,7 @@ pub async fn submit_initiative(
             feedback.errors = missing;
             Ok(refuse(feedback, &back))
         }
-        Err(crate::ssr::services::propose::SubmitError::Service(e)) => {
-            Err(e.into_server_error())
-        }
+        Err(crate::ssr::services::propose::SubmitError::Service(e)) => Err(e.into_server_error()),
     }
 }
 
@@ -758,10 +754,8 @@ mod tests {
             title: "Hi".into(),
             description: "short".into(),
         };
-        let codes: Vec<(String, String)> = check(&bad)
-            .into_iter()
-            .map(|e| (e.field, e.code))
-            .collect();
+        let codes: Vec<(String, String)> =
+            check(&bad).into_iter().map(|e| (e.field, e.code)).collect();
         assert_eq!(
             codes,
             vec![

@@ -46,10 +46,7 @@ impl KeptFeedback {
     /// What was kept for `form`, if anything.
     fn for_form(form: &'static str) -> Signal<Option<FormFeedback>> {
         let kept = use_context::<KeptFeedback>();
-        Signal::derive(move || {
-            kept.and_then(|k| k.0.get())
-                .filter(|f| f.form == form)
-        })
+        Signal::derive(move || kept.and_then(|k| k.0.get()).filter(|f| f.form == form))
     }
 }
 

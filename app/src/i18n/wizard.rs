@@ -118,7 +118,10 @@ pub struct WizardTexts {
 impl WizardTexts {
     /// The message for `code`, if it is one of the wizard's.
     pub fn error(&self, code: &str) -> Option<&'static str> {
-        self.errors.iter().find(|(k, _)| *k == code).map(|(_, v)| *v)
+        self.errors
+            .iter()
+            .find(|(k, _)| *k == code)
+            .map(|(_, v)| *v)
     }
 
     /// The name of a contribution kind (`time`, `materials`, …).
@@ -437,10 +440,21 @@ mod tests {
     fn messages_state_the_limits_the_server_enforces() {
         for t in [&NL, &EN] {
             let title = t.error("title_length").unwrap_or_default();
-            assert!(title.contains(&TITLE_MIN.to_string()) && title.contains(&TITLE_MAX.to_string()));
-            assert!(t.error("description_length").unwrap_or_default().contains(&DESCRIPTION_MAX.to_string()));
-            assert!(t.error("own_input_length").unwrap_or_default().contains(&OWN_INPUT_MAX.to_string()));
-            assert!(t.error("too_many_photos").unwrap_or_default().contains(&MAX_PHOTOS.to_string()));
+            assert!(
+                title.contains(&TITLE_MIN.to_string()) && title.contains(&TITLE_MAX.to_string())
+            );
+            assert!(t
+                .error("description_length")
+                .unwrap_or_default()
+                .contains(&DESCRIPTION_MAX.to_string()));
+            assert!(t
+                .error("own_input_length")
+                .unwrap_or_default()
+                .contains(&OWN_INPUT_MAX.to_string()));
+            assert!(t
+                .error("too_many_photos")
+                .unwrap_or_default()
+                .contains(&MAX_PHOTOS.to_string()));
             let mb = (PHOTO_MAX_BYTES / 1024 / 1024).to_string();
             assert!(t.error("photo_too_large").unwrap_or_default().contains(&mb));
         }

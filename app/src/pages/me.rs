@@ -4,14 +4,13 @@
 use crate::api::forms::{take_form_feedback, FormFeedback};
 use crate::api::me::{
     my_initiative, my_initiatives, my_notifications, my_privacy, EraseAccount,
-    MarkNotificationsRead, OwnInitiative, SavePrivacy, SendMessage, MESSAGE_MAX,
-    PUBLIC_NAME_MAX,
+    MarkNotificationsRead, OwnInitiative, SavePrivacy, SendMessage, MESSAGE_MAX, PUBLIC_NAME_MAX,
 };
 use crate::api::propose::WithdrawInitiative;
 use crate::components::form::{feedback_for, CsrfField, ErrorSummary, Field};
-use crate::pages::propose::QueryNotice;
 use crate::domain::Cents;
 use crate::i18n::{use_lang, use_texts};
+use crate::pages::propose::QueryNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

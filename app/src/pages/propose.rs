@@ -4,6 +4,7 @@
 //! furthest step reached. Hydrated, the forms post without a page load and
 //! the budget shows its running total while typing.
 
+use crate::api::forms::FormFeedback;
 use crate::api::propose::{
     is_step, load_draft, load_invitation, previous_step, propose_start, AcceptInvitation,
     AddBudgetLine, AddStrength, ContinueTo, Draft, InviteCoInitiator, RemoveBudgetLine,
@@ -12,7 +13,6 @@ use crate::api::propose::{
     DESCRIPTION_MAX, ITEM_MAX, KINDS, LINE_DESCRIPTION_MAX, MAX_PHOTOS, OWN_INPUT_MAX,
     PHOTO_MAX_BYTES, STEPS, TITLE_MAX, WHO_MAX,
 };
-use crate::api::forms::FormFeedback;
 use crate::components::form::{
     csrf_token, feedback_for, kept_feedback, page_feedback, CsrfField, ErrorSummary, Field,
     KeptFeedback, Notice, TextArea,
@@ -218,7 +218,11 @@ fn step_view(step: &str, d: Draft, a: Actions) -> AnyView {
 
 /// An amount as a person would type it again: `12,50` in Dutch, `12.50` in English.
 fn plain_euros(cents: i64, lang: crate::i18n::Lang) -> String {
-    let sep = if lang == crate::i18n::Lang::Nl { ',' } else { '.' };
+    let sep = if lang == crate::i18n::Lang::Nl {
+        ','
+    } else {
+        '.'
+    };
     format!("{}{sep}{:02}", cents / 100, cents % 100)
 }
 
@@ -298,7 +302,10 @@ fn PlaceStep(draft: Draft, action: ServerAction<SavePlace>) -> impl IntoView {
     let w = t.wizard;
     let lang = use_lang();
     let feedback = page_feedback("place", action);
-    let saved = draft.neighbourhood_id.map(|n| n.to_string()).unwrap_or_default();
+    let saved = draft
+        .neighbourhood_id
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     let chosen = move || {
         let f = feedback.get();
         if f.is_ok() {
@@ -307,7 +314,12 @@ fn PlaceStep(draft: Draft, action: ServerAction<SavePlace>) -> impl IntoView {
             f.value("neighbourhood_id")
         }
     };
-    let error = move || feedback.get().error("neighbourhood_id").map(|c| t.error_message(&c));
+    let error = move || {
+        feedback
+            .get()
+            .error("neighbourhood_id")
+            .map(|c| t.error_message(&c))
+    };
     let max_note = draft
         .max_grant_cents
         .map(|c| (w.max_grant_note)(&lang.money(Cents(c))));
@@ -353,7 +365,11 @@ fn StrengthStep(draft: Draft, actions: Actions) -> impl IntoView {
     let line = page_feedback("strength_line", actions.add_strength);
     let own = page_feedback("strength", actions.strength);
     let chosen = move || line.get().value("contribution_kind");
-    let kind_error = move || line.get().error("contribution_kind").map(|c| t.error_message(&c));
+    let kind_error = move || {
+        line.get()
+            .error("contribution_kind")
+            .map(|c| t.error_message(&c))
+    };
     let id = draft.id;
     view! {
         <p>{w.strength_intro}</p>
@@ -391,7 +407,6 @@ fn StrengthStep(draft: Draft, actions: Actions) -> impl IntoView {
                     aria-invalid=move || kind_error().map(|_| "true")
                     aria-describedby=move || kind_error().map(|_| "contribution_kind-error")>
                     {CONTRIBUTION_KINDS.iter().zip(w.contribution_kinds).map(|(k, label)| {
-                        let chosen = chosen.clone();
                         view! { <option value=*k selected=move || chosen() == *k>{label}</option> }
                     }).collect_view()}
                 </select>
@@ -514,7 +529,10 @@ fn PhotosStep(draft: Draft, actions: Actions) -> impl IntoView {
     let feedback = kept_feedback("photo");
     let id = draft.id;
     let full = draft.photos.len() >= MAX_PHOTOS;
-    let upload_url = format!("/propose/{id}/upload?csrf_token={}", urlencoding::encode(&csrf_token()));
+    let upload_url = format!(
+        "/propose/{id}/upload?csrf_token={}",
+        urlencoding::encode(&csrf_token())
+    );
     let photo_error = move || feedback.get().error("photo").map(|c| t.error_message(&c));
     view! {
         <p>{w.photos_intro}</p>

@@ -29,7 +29,14 @@ pub fn is_plain_form_post() -> bool {
 /// The `Set-Cookie` value that keeps `feedback` for the next request.
 pub fn keep_cookie(feedback: &FormFeedback) -> Option<http::HeaderValue> {
     let json = serde_json::to_vec(feedback).ok()?;
-    http::HeaderValue::from_str(&set_cookie(COOKIE, &engine().encode(json), 120, true, false)).ok()
+    http::HeaderValue::from_str(&set_cookie(
+        COOKIE,
+        &engine().encode(json),
+        120,
+        true,
+        false,
+    ))
+    .ok()
 }
 
 /// Keeps `feedback` for the next request and sends the browser to `back_to`.

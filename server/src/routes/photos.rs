@@ -53,14 +53,13 @@ pub async fn upload(
     let Some(photo) = photo.filter(|p| !p.is_empty()) else {
         return refused(&back, &alt, "photo", "photo_missing");
     };
-    match app::ssr::services::photos::add(&state.db, &state.uploads, user.id, id, &alt, photo)
-        .await
+    match app::ssr::services::photos::add(&state.db, &state.uploads, user.id, id, &alt, photo).await
     {
         Ok(()) => Redirect::to(&back).into_response(),
         Err(ServiceError::Invalid { field, message }) => refused(&back, &alt, field, &message),
         Err(e) => {
-            let status = StatusCode::from_u16(e.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status =
+                StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             if status.is_server_error() {
                 tracing::error!(error = %e, "photo upload failed");
             }

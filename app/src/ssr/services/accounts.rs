@@ -358,9 +358,15 @@ pub async fn erase(
             users::Column::Email,
             Expr::value(format!("erased-{user_id}@erased.invalid")),
         )
-        .col_expr(users::Column::PasswordHash, Expr::value(Option::<String>::None))
+        .col_expr(
+            users::Column::PasswordHash,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(users::Column::DisplayName, Expr::value(String::new()))
-        .col_expr(users::Column::PublicName, Expr::value(Option::<String>::None))
+        .col_expr(
+            users::Column::PublicName,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(users::Column::PublicNameConsent, Expr::value(false))
         .col_expr(users::Column::Phone, Expr::value(Option::<String>::None))
         .col_expr(users::Column::Address, Expr::value(Option::<String>::None))

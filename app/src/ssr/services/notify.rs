@@ -10,7 +10,9 @@
 use super::{lifecycle, now};
 use crate::domain::{Action, State};
 use crate::i18n::Lang;
-use crate::ssr::entities::{coach_neighbourhoods, co_initiators, initiatives, notifications, users};
+use crate::ssr::entities::{
+    co_initiators, coach_neighbourhoods, initiatives, notifications, users,
+};
 use crate::ssr::error::ServiceError;
 use crate::ssr::AppState;
 use sea_orm::sea_query::Expr;

@@ -7,7 +7,7 @@
 use super::{now, propose};
 use crate::api::propose::{ALT_MAX, MAX_PHOTOS, PHOTO_MAX_BYTES};
 use crate::domain::Role;
-use crate::ssr::entities::{coach_neighbourhoods, co_initiators, initiatives, photos};
+use crate::ssr::entities::{co_initiators, coach_neighbourhoods, initiatives, photos};
 use crate::ssr::error::ServiceError;
 use crate::ssr::session::{new_token, CurrentUser};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};

@@ -461,7 +461,8 @@ fn missing(d: &Draft) -> Vec<FieldError> {
     let total = d.budget_total();
     let fits = d.amount_asked_cents > 0
         && d.amount_asked_cents <= total - d.own_contribution_cents
-        && d.max_grant_cents.is_some_and(|max| d.amount_asked_cents <= max);
+        && d.max_grant_cents
+            .is_some_and(|max| d.amount_asked_cents <= max);
     need(!d.budget.is_empty() && fits, "budget", "missing_budget");
     out
 }
@@ -601,6 +602,9 @@ impl From<ServiceError> for SubmitError {
 /// # Errors
 /// [`SubmitError::Incomplete`] with what is missing, or a refused step / database error.
 pub async fn submit(state: &AppState, user_id: i64, id: i64) -> Result<(), SubmitError> {
+    // Who may submit is decided before what is missing.
+    let initiative = own(&state.db, user_id, id).await?;
+    lifecycle::check(&state.db, &initiative, Some(user_id), &Action::Submit).await?;
     let draft = load(&state.db, user_id, id).await?;
     let mut missing = draft.missing;
     let verified = crate::ssr::entities::users::Entity::find_by_id(user_id)
