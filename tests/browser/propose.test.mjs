@@ -133,6 +133,13 @@ for (const js of [true, false]) {
 
     await resumed.getByRole('heading', { name: 'Controleren en versturen', level: 1 }).waitFor();
     await check(resumed, 'review');
+    // The longest page of the wizard still fits a 320 px screen.
+    await resumed.setViewportSize({ width: 320, height: 640 });
+    assert.ok(
+      await resumed.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      'nothing scrolls sideways at 320 px',
+    );
+    await resumed.setViewportSize({ width: 390, height: 844 });
     await resumed.getByText('Mijn buurvrouw Els').waitFor();
     await resumed.getByText('Stof en garen: € 45,50').waitFor();
     await resumed.getByRole('button', { name: 'Versturen naar de buurtcoach' }).click();

@@ -859,3 +859,65 @@ async fn erasing_an_account_removes_personal_data_and_keeps_the_public_record() 
         .await;
     assert_ne!(location(&resp), "/");
 }
+
+#[tokio::test]
+async fn after_questions_the_resident_edits_and_resubmits_and_the_coach_hears_of_it() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    app.sign_in("lotte@buurtfonds.test").await;
+    let title = "Zadenbibliotheek in de buurtmoestuin";
+    let asked = app.initiative(title).await;
+    assert_eq!(asked.state, "changes_requested");
+    let id_s = asked.id.to_string();
+
+    let page = app
+        .get(&format!("/me/initiatives/{}", asked.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Aanvraag aanpassen"), "a way to edit");
+    let resp = app
+        .post_form(
+            "/sf/save_people",
+            &[
+                ("id", &id_s),
+                (
+                    "beneficiaries",
+                    "Tuinierende buren; Rob houdt de uitleen bij.",
+                ),
+                ("participants", "40"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&resp), format!("/propose/{}/place", asked.id));
+    let review = app
+        .get(&format!("/propose/{}/review", asked.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(review.contains("Opnieuw versturen"));
+    let resp = app
+        .post_form("/sf/submit_initiative", &[("id", &id_s)])
+        .await;
+    assert_eq!(
+        location(&resp),
+        format!("/me/initiatives/{}?notice=submitted", asked.id)
+    );
+    let now = app.initiative(title).await;
+    assert_eq!(now.state, "submitted");
+    assert_eq!(now.coach_id, asked.coach_id, "the same coach stays");
+    let joris = app.user_id("joris.coach@buurtfonds.test").await;
+    assert!(notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(joris))
+        .filter(notifications::Column::Kind.eq("submit"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(app
+        .outbox()
+        .iter()
+        .any(|m| m.contains("To: joris.coach@buurtfonds.test") && m.contains("Zadenbibliotheek")));
+}

@@ -1,7 +1,7 @@
-//! Rate limits on signing in, signing up and password resets: per client IP
-//! and per account (the e-mail address or reset token in the form), so that
-//! neither one address nor one account can be hammered. Refusals answer 429
-//! with `Retry-After`.
+//! Rate limits on signing in, signing up, password resets, submitting and
+//! invitations: per client IP and per account (the e-mail address or token
+//! in the form), so that neither one address nor one account can be
+//! hammered. Refusals answer 429 with `Retry-After`.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Request, State};
@@ -14,12 +14,16 @@ use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-/// The server functions that are limited.
-const LIMITED: [&str; 4] = [
+/// The server functions that are limited: the account steps, and the steps
+/// that send mail to others or put work in a coach's queue.
+const LIMITED: [&str; 7] = [
     "/sf/sign_in",
     "/sf/sign_up",
     "/sf/forgot_password",
     "/sf/reset_password",
+    "/sf/submit_initiative",
+    "/sf/invite_co_initiator",
+    "/sf/accept_invitation",
 ];
 
 /// The limiters, shared by all requests.
