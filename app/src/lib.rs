@@ -18,6 +18,7 @@ use leptos_router::{
     path, SsrMode,
 };
 use pages::accounts::{ForgotPage, LoginPage, ResetPage, SignupPage, VerifyPage};
+use pages::coach::{CoachInitiativePage, CoachPage};
 use pages::me::{MePage, MyInitiativePage};
 use pages::propose::{InvitePage, ProposePage, ResumeDraftPage, WizardPage};
 use pages::{home::HomePage, not_found::NotFound};
@@ -76,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/propose/:id") view=ResumeDraftPage ssr=SsrMode::Async/>
                     <Route path=path!("/propose/:id/:step") view=WizardPage ssr=SsrMode::Async/>
                     <Route path=path!("/invites") view=InvitePage ssr=SsrMode::Async/>
+                    <Route path=path!("/coach") view=CoachPage ssr=SsrMode::Async/>
+                    <Route path=path!("/coach/initiatives/:id") view=CoachInitiativePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

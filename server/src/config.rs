@@ -35,6 +35,8 @@ pub struct Settings {
     pub auth_attempts_per_account: u32,
     /// Upper bound of pooled database connections.
     pub max_db_connections: u32,
+    /// Days an initiative may wait in a coach's queue before it is flagged.
+    pub queue_target_days: i64,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -71,7 +73,8 @@ impl Settings {
             .set_default("mail_from", "Buurtfonds <noreply@buurtfonds.local>")?
             .set_default("max_db_connections", 10)?
             .set_default("auth_attempts_per_ip", 30)?
-            .set_default("auth_attempts_per_account", 5)?;
+            .set_default("auth_attempts_per_account", 5)?
+            .set_default("queue_target_days", 10)?;
         if let Some(path) = file {
             if !path.exists() {
                 return Err(ConfigError::MissingFile(path.to_path_buf()));

@@ -98,6 +98,7 @@ impl Application {
             public_url: settings.public_url.trim_end_matches('/').to_string(),
             secure_cookies: settings.public_url.starts_with("https://"),
             uploads: settings.data_dir.join("uploads"),
+            queue_target_days: settings.queue_target_days,
         };
         let router = router(settings, app_state.clone(), address);
         Ok(Application {

@@ -124,6 +124,7 @@ pub async fn spawn_app_configured(
         max_db_connections: 10,
         auth_attempts_per_ip: 1_000,
         auth_attempts_per_account: 1_000,
+        queue_target_days: 10,
     };
     configure(&mut settings);
     let app = Application::build(&settings).await.expect("server starts");

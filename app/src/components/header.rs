@@ -57,6 +57,9 @@ pub fn Header() -> impl IntoView {
                     <Transition>
                         {move || me.get().map(|r| match r.ok().flatten() {
                             Some(user) => view! {
+                                {matches!(user.role, crate::domain::Role::Coach | crate::domain::Role::Admin).then(|| view! {
+                                    <li><a href="/coach">{t.coach.nav}</a></li>
+                                })}
                                 <li>
                                     <a href="/me">
                                         {t.nav_me}

@@ -4,10 +4,12 @@
 //! error, so English is always complete. Components read the language from
 //! context with [`use_lang`] and the strings with [`use_texts`].
 
+mod coach;
 mod en;
 mod nl;
 mod wizard;
 
+pub use coach::CoachTexts;
 pub use wizard::WizardTexts;
 
 use leptos::prelude::*;
@@ -239,6 +241,8 @@ pub struct Texts {
     pub mail_invite_body: fn(&str, &str, &str) -> String,
     /// The propose wizard and what belongs to an initiative's life.
     pub wizard: &'static WizardTexts,
+    /// The coach's pages.
+    pub coach: &'static CoachTexts,
 }
 
 impl Texts {
@@ -257,6 +261,7 @@ impl Texts {
             other => self
                 .wizard
                 .error(other)
+                .or_else(|| self.coach.error(other))
                 .map_or_else(|| self.err_generic.into(), Into::into),
         }
     }
@@ -288,6 +293,7 @@ impl Texts {
             "withdrawn" => Some(self.wizard.notice_withdrawn),
             "joined" => Some(self.wizard.notice_joined),
             "account_erased" => Some(self.wizard.notice_account_erased),
+            "step_done" => Some(self.coach.notice_step_done),
             _ => None,
         }
     }

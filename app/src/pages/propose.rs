@@ -217,7 +217,7 @@ fn step_view(step: &str, d: Draft, a: Actions) -> AnyView {
 }
 
 /// An amount as a person would type it again: `12,50` in Dutch, `12.50` in English.
-fn plain_euros(cents: i64, lang: crate::i18n::Lang) -> String {
+pub(crate) fn plain_euros(cents: i64, lang: crate::i18n::Lang) -> String {
     let sep = if lang == crate::i18n::Lang::Nl {
         ','
     } else {

@@ -24,4 +24,6 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Where uploaded photos are stored.
     pub uploads: std::path::PathBuf,
+    /// Days an initiative may wait in the queue before it is flagged.
+    pub queue_target_days: i64,
 }

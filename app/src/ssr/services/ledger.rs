@@ -175,6 +175,37 @@ pub async fn fund_figures<C: ConnectionTrait>(
     })
 }
 
+/// What the initiatives of `fund_id` in `neighbourhood_id` hold: still
+/// committed (granted, not yet paid) and paid out.
+///
+/// # Errors
+/// A database error.
+pub async fn drawn_by_neighbourhood<C: ConnectionTrait>(
+    db: &C,
+    fund_id: i64,
+    neighbourhood_id: i64,
+) -> Result<(Cents, Cents), ServiceError> {
+    use crate::ssr::entities::initiatives;
+    let of = |kind: &'static str| {
+        sea_orm::Condition::all()
+            .add(ledger_accounts::Column::Kind.eq(kind))
+            .add(
+                ledger_accounts::Column::InitiativeId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(initiatives::Column::Id)
+                        .from(initiatives::Entity)
+                        .and_where(initiatives::Column::FundId.eq(fund_id))
+                        .and_where(initiatives::Column::NeighbourhoodId.eq(neighbourhood_id))
+                        .to_owned(),
+                ),
+            )
+    };
+    Ok((
+        sum_where(db, of("initiative_granted")).await?,
+        sum_where(db, of("initiative_paid")).await?,
+    ))
+}
+
 /// The sum of every entry in the ledger: zero when it is sound.
 ///
 /// # Errors

@@ -15,7 +15,7 @@ use crate::domain::{
     Action, Actor, Cents, Facts, Role, State, Transition,
 };
 use crate::ssr::entities::{
-    co_initiators, coach_mandates, coach_neighbourhoods, events, funds, initiatives, users,
+    co_initiators, coach_mandates, coach_neighbourhoods, events, funds, initiatives, payouts, users,
 };
 use crate::ssr::error::ServiceError;
 use sea_orm::prelude::DateTimeWithTimeZone;
@@ -62,8 +62,75 @@ pub async fn perform_at(
     reason: Option<String>,
     at: DateTimeWithTimeZone,
 ) -> Result<Performed, ServiceError> {
+    perform_recording(db, initiative_id, actor_id, action, reason, at, None).await
+}
+
+/// A manual payout to record together with the `PayOut` step.
+#[derive(Debug, Clone)]
+pub struct ManualPayout {
+    /// The bank transfer's reference.
+    pub reference: String,
+    pub transferred_on: chrono::NaiveDate,
+}
+
+/// Pays out by bank transfer: the `PayOut` step and the payout record in one
+/// transaction. The payout's idempotency key is derived from the initiative,
+/// so a double click or a retry can never record a second payout.
+///
+/// # Errors
+/// As [`perform`].
+pub async fn pay_out_manually(
+    db: &DatabaseConnection,
+    initiative_id: i64,
+    actor_id: i64,
+    payout: ManualPayout,
+) -> Result<Performed, ServiceError> {
+    perform_recording(
+        db,
+        initiative_id,
+        Some(actor_id),
+        Action::PayOut,
+        Some(payout.reference.clone()),
+        now(),
+        Some(payout),
+    )
+    .await
+}
+
+async fn perform_recording(
+    db: &DatabaseConnection,
+    initiative_id: i64,
+    actor_id: Option<i64>,
+    action: Action,
+    reason: Option<String>,
+    at: DateTimeWithTimeZone,
+    payout: Option<ManualPayout>,
+) -> Result<Performed, ServiceError> {
     let txn = db.begin().await?;
-    let result = perform_in(&txn, initiative_id, actor_id, &action, reason, at).await;
+    let mut result = perform_in(&txn, initiative_id, actor_id, &action, reason, at).await;
+    if let (Ok(done), Some(payout)) = (&result, payout) {
+        let cents = done.transition.amount.map_or(0, |c| c.0);
+        let inserted = payouts::Entity::insert(payouts::ActiveModel {
+            initiative_id: Set(initiative_id),
+            cents: Set(cents),
+            method: Set("bank".into()),
+            reference: Set(Some(payout.reference)),
+            transferred_on: Set(Some(payout.transferred_on)),
+            idempotency_key: Set(format!("payout-{initiative_id}")),
+            state: Set("paid".into()),
+            stripe_transfer_id: Set(None),
+            failure_reason: Set(None),
+            created_by: Set(actor_id),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        })
+        .exec_without_returning(&txn)
+        .await;
+        if let Err(e) = inserted {
+            result = Err(e.into());
+        }
+    }
     match result {
         Ok(done) => {
             txn.commit().await?;

@@ -1,0 +1,269 @@
+//! The neighbourhood coach's side: the queue, one initiative with
+//! everything needed to decide, the decisions themselves (within the
+//! mandate, or waiting for a co-signature above it), the manual payout, and
+//! the budgets. Admins see and may do what coaches do, and co-sign.
+
+use super::forms::FormFeedback;
+use super::me::{MessageItem, TimelineItem};
+use super::propose::{BudgetLine, PhotoItem, StrengthLine};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The longest reason or condition.
+pub const REASON_MAX: usize = 2_000;
+/// The longest bank reference.
+pub const REFERENCE_MAX: usize = 100;
+
+/// One line of the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub id: i64,
+    pub title: String,
+    pub neighbourhood: String,
+    pub state: String,
+    pub amount_asked_cents: i64,
+    pub amount_approved_cents: Option<i64>,
+    /// Whole days since it was submitted (or last changed state).
+    pub days_waiting: i64,
+    /// Past the target of the queue.
+    pub overdue: bool,
+    pub coach_name: Option<String>,
+}
+
+/// Budget, committed, paid and remaining of a fund, with its neighbourhoods.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FundBudget {
+    pub fund_id: i64,
+    pub name: String,
+    /// ISO dates.
+    pub period_start: String,
+    pub period_end: String,
+    pub budget_cents: i64,
+    pub committed_cents: i64,
+    pub paid_cents: i64,
+    pub remaining_cents: i64,
+    pub max_grant_cents: i64,
+    /// Initiatives per state (state, count).
+    pub per_state: Vec<(String, i64)>,
+    /// Median whole days from submission to decision, when any were decided.
+    pub median_days_to_decision: Option<f64>,
+    pub neighbourhoods: Vec<NeighbourhoodBudget>,
+}
+
+/// What a neighbourhood drew from a fund.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NeighbourhoodBudget {
+    pub name: String,
+    pub committed_cents: i64,
+    pub paid_cents: i64,
+    pub initiatives: i64,
+    pub median_days_to_decision: Option<f64>,
+}
+
+/// The coach's page: what waits for a coach, what is mine, what waits for
+/// my co-signature, and the budgets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Queue {
+    pub waiting: Vec<QueueItem>,
+    pub mine: Vec<QueueItem>,
+    pub cosign: Vec<QueueItem>,
+    pub target_days: i64,
+    /// The largest grant I may approve alone (admins: none, they co-sign).
+    pub mandate_cents: Option<i64>,
+    pub budgets: Vec<FundBudget>,
+}
+
+/// One initiative as a coach (or co-signer) sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoachView {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub state: String,
+    pub description: String,
+    pub beneficiaries: String,
+    pub participants: Option<i64>,
+    pub neighbourhood: String,
+    /// ISO dates.
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+    pub initiator_name: String,
+    pub coach_name: Option<String>,
+    pub approver_name: Option<String>,
+    pub own_input: String,
+    pub strength: Vec<StrengthLine>,
+    pub budget: Vec<BudgetLine>,
+    pub own_contribution_cents: i64,
+    pub amount_asked_cents: i64,
+    pub amount_approved_cents: Option<i64>,
+    pub approval_conditions: Option<String>,
+    pub photos: Vec<PhotoItem>,
+    pub timeline: Vec<TimelineItem>,
+    pub messages: Vec<MessageItem>,
+    /// What I may do now: `claim`, `message`, `ask_changes`, `approve`,
+    /// `reject`, `co_sign`, `pay_out`, `cancel`.
+    pub allowed: Vec<String>,
+    pub mandate_cents: Option<i64>,
+    pub fund_remaining_cents: Option<i64>,
+    /// The bank payout, once recorded: (reference, ISO date).
+    pub payout: Option<(String, String)>,
+}
+
+/// The coach's queue. Residents get 403, visitors go to sign in.
+#[server(prefix = "/sf", endpoint = "coach_queue", input = server_fn::codec::GetUrl)]
+pub async fn coach_queue() -> Result<Queue, ServerFnError> {
+    let user = crate::ssr::serverfn::signed_in("/coach").await?;
+    let state = crate::ssr::serverfn::state()?;
+    crate::ssr::services::coach::queue(&state.db, &user, state.queue_target_days)
+        .await
+        .map_err(|e| e.into_server_error())
+}
+
+/// One initiative for its coaches and admins; anyone else gets 404.
+#[server(prefix = "/sf", endpoint = "coach_initiative", input = server_fn::codec::GetUrl)]
+pub async fn coach_initiative(id: i64) -> Result<CoachView, ServerFnError> {
+    let user = crate::ssr::serverfn::signed_in(&format!("/coach/initiatives/{id}")).await?;
+    let state = crate::ssr::serverfn::state()?;
+    crate::ssr::services::coach::detail(&state.db, &user, id)
+        .await
+        .map_err(|e| e.into_server_error())
+}
+
+/// A decision or step on an initiative: `claim`, `ask_changes`, `approve`
+/// (with `amount`, optional conditions in `reason`), `reject`, `co_sign`,
+/// `cancel`. Asking for changes and rejecting need a reason the resident sees.
+#[server(prefix = "/sf", endpoint = "coach_step")]
+pub async fn coach_step(
+    csrf_token: String,
+    id: i64,
+    step: String,
+    amount: Option<String>,
+    reason: Option<String>,
+) -> Result<FormFeedback, ServerFnError> {
+    use crate::domain::{Action, Cents};
+    use crate::ssr::services::coach::StepError;
+    let _ = csrf_token; // checked by the CSRF middleware
+    let back = format!("/coach/initiatives/{id}");
+    let user = crate::ssr::serverfn::signed_in(&back).await?;
+    let state = crate::ssr::serverfn::state()?;
+    let reason = reason
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
+    let form = format!("step_{step}");
+    let mut feedback = FormFeedback::new(&form)
+        .with_value("reason", reason.as_deref().unwrap_or_default())
+        .with_value("amount", amount.as_deref().unwrap_or_default());
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > REASON_MAX)
+    {
+        feedback = feedback.with_error("reason", "reason_too_long");
+    }
+    let action = match step.as_str() {
+        "claim" => Some(Action::Claim),
+        "ask_changes" | "reject" => {
+            if reason.is_none() {
+                feedback = feedback.with_error("reason", "reason_missing");
+            }
+            Some(if step == "reject" {
+                Action::Reject
+            } else {
+                Action::AskChanges
+            })
+        }
+        "approve" => match Cents::parse_euros(amount.as_deref().unwrap_or_default()) {
+            Ok(c) if c.0 > 0 => Some(Action::Approve { amount: c }),
+            _ => {
+                feedback = feedback.with_error("amount", "amount_invalid");
+                None
+            }
+        },
+        "co_sign" => Some(Action::CoSign),
+        "cancel" => Some(Action::Cancel),
+        _ => None,
+    };
+    let Some(action) = action.filter(|_| feedback.is_ok()) else {
+        if feedback.is_ok() {
+            return Err(crate::ssr::error::ServiceError::NotFound.into_server_error());
+        }
+        return Ok(crate::ssr::serverfn::refuse(feedback, &back));
+    };
+    match crate::ssr::services::coach::step(&state, &user, id, action, reason).await {
+        Ok(()) => {
+            leptos_axum::redirect(&format!("{back}?notice=step_done"));
+            Ok(FormFeedback::new(&form))
+        }
+        Err(StepError::Field(field, code)) => Ok(crate::ssr::serverfn::refuse(
+            feedback.with_error(field, code),
+            &back,
+        )),
+        Err(StepError::Service(e)) => Err(e.into_server_error()),
+    }
+}
+
+/// Records a payout by bank transfer (reference and date): the initiative is funded.
+#[server(prefix = "/sf", endpoint = "record_payout")]
+pub async fn record_payout(
+    csrf_token: String,
+    id: i64,
+    reference: String,
+    transferred_on: String,
+) -> Result<FormFeedback, ServerFnError> {
+    let _ = csrf_token; // checked by the CSRF middleware
+    let back = format!("/coach/initiatives/{id}");
+    let user = crate::ssr::serverfn::signed_in(&back).await?;
+    let state = crate::ssr::serverfn::state()?;
+    let reference = reference.trim().to_string();
+    let mut feedback = FormFeedback::new("payout")
+        .with_value("reference", &reference)
+        .with_value("transferred_on", transferred_on.trim());
+    if reference.is_empty() || reference.chars().count() > REFERENCE_MAX {
+        feedback = feedback.with_error("reference", "reference_length");
+    }
+    let on = chrono::NaiveDate::parse_from_str(transferred_on.trim(), "%Y-%m-%d").ok();
+    match on {
+        None => feedback = feedback.with_error("transferred_on", "date_invalid"),
+        Some(d) if d > chrono::Utc::now().date_naive() => {
+            feedback = feedback.with_error("transferred_on", "date_in_future");
+        }
+        Some(_) => {}
+    }
+    let (Some(on), true) = (on, feedback.is_ok()) else {
+        return Ok(crate::ssr::serverfn::refuse(feedback, &back));
+    };
+    crate::ssr::services::coach::pay_out(&state, &user, id, reference, on)
+        .await
+        .map_err(|e| e.into_server_error())?;
+    leptos_axum::redirect(&format!("{back}?notice=step_done"));
+    Ok(FormFeedback::new("payout"))
+}
+
+/// Writes to the resident in the initiative's thread.
+#[server(prefix = "/sf", endpoint = "coach_message")]
+pub async fn coach_message(
+    csrf_token: String,
+    id: i64,
+    body: String,
+) -> Result<FormFeedback, ServerFnError> {
+    let _ = csrf_token; // checked by the CSRF middleware
+    let back = format!("/coach/initiatives/{id}");
+    let user = crate::ssr::serverfn::signed_in(&back).await?;
+    let state = crate::ssr::serverfn::state()?;
+    let body = body.trim().to_string();
+    if body.is_empty() || body.chars().count() > super::me::MESSAGE_MAX {
+        let feedback = FormFeedback::new("coach_message")
+            .with_value("body", &body)
+            .with_error("body", "message_length");
+        return Ok(crate::ssr::serverfn::refuse(feedback, &back));
+    }
+    crate::ssr::services::me::send_message(&state.db, user.id, id, &body)
+        .await
+        .map_err(|e| e.into_server_error())?;
+    if let Err(e) =
+        crate::ssr::services::notify::tell(&state, id, Some(user.id), "message", None).await
+    {
+        tracing::error!(error = %e, "message notification failed");
+    }
+    leptos_axum::redirect(&format!("{back}#messages"));
+    Ok(FormFeedback::new("coach_message"))
+}

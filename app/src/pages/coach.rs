@@ -1,0 +1,421 @@
+//! `/coach`: the queue with waiting times, my initiatives, what waits for my
+//! co-signature, and the budgets; `/coach/initiatives/:id`: everything
+//! needed to decide — the plan, own strength next to the money, the
+//! conversation, the history — and the decisions as plain forms.
+
+use crate::api::coach::{
+    coach_initiative, coach_queue, CoachMessage, CoachStep, CoachView, FundBudget, QueueItem,
+    RecordPayout, REASON_MAX, REFERENCE_MAX,
+};
+use crate::api::forms::FormFeedback;
+use crate::components::form::{
+    page_feedback, CsrfField, ErrorSummary, Field, KeptFeedback, TextArea,
+};
+use crate::domain::Cents;
+use crate::i18n::{use_lang, use_texts};
+use crate::pages::propose::QueryNotice;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CoachPage() -> impl IntoView {
+    let t = use_texts();
+    let c = t.coach;
+    let lang = use_lang();
+    let queue = Resource::new_blocking(|| (), |_| coach_queue());
+    view! {
+        <Title text=c.title/>
+        <h1>{c.title}</h1>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || queue.get().map(|r| match r {
+                Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+                Ok(q) => view! {
+                    {q.mandate_cents.map(|m| view! { <p>{(c.mandate)(&lang.money(Cents(m)))}</p> })}
+                    <QueueSection title=c.waiting_title empty=c.waiting_empty items=q.waiting.clone() target=q.target_days id="waiting"/>
+                    <QueueSection title=c.mine_title empty=c.mine_empty items=q.mine.clone() target=q.target_days id="mine"/>
+                    <QueueSection title=c.cosign_title empty=c.cosign_empty items=q.cosign.clone() target=q.target_days id="cosign"/>
+                    <section aria-labelledby="budgets-title">
+                        <h2 id="budgets-title">{c.budgets_title}</h2>
+                        {q.budgets.into_iter().map(|b| view! { <Budget budget=b/> }).collect_view()}
+                    </section>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn QueueSection(
+    title: &'static str,
+    empty: &'static str,
+    items: Vec<QueueItem>,
+    target: i64,
+    id: &'static str,
+) -> impl IntoView {
+    let t = use_texts();
+    let c = t.coach;
+    let lang = use_lang();
+    let heading = format!("{id}-title");
+    let labelled_by = heading.clone();
+    view! {
+        <section aria-labelledby=labelled_by>
+            <h2 id=heading>{title}</h2>
+            {if items.is_empty() {
+                view! { <p>{empty}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="cards queue">
+                        {items.into_iter().map(|i| view! {
+                            <li class="card" class:overdue=i.overdue>
+                                <p class="card-meta">
+                                    <span class="tag">{t.state(&i.state)}</span>" "{i.neighbourhood.clone()}
+                                </p>
+                                <h3 class="card-title"><a href=format!("/coach/initiatives/{}", i.id)>{i.title.clone()}</a></h3>
+                                <p>{t.amount_asked}": "{lang.money(Cents(i.amount_asked_cents))}
+                                    {i.amount_approved_cents.map(|a| view! { " · "{t.amount_approved}": "{lang.money(Cents(a))} })}</p>
+                                <p>{(c.days_waiting)(i.days_waiting)}
+                                    {i.overdue.then(|| view! { " "<strong class="warning">{(c.overdue)(target)}</strong> })}
+                                    {i.coach_name.clone().map(|n| view! { " · "{n} })}</p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// One fund's figures, with its neighbourhoods.
+#[component]
+pub fn Budget(budget: FundBudget) -> impl IntoView {
+    let t = use_texts();
+    let c = t.coach;
+    let lang = use_lang();
+    let money = move |cents: i64| lang.money(Cents(cents));
+    let days = move |d: Option<f64>| {
+        d.map_or_else(|| c.no_decisions_yet.to_string(), |d| format!("{d:.1}"))
+    };
+    view! {
+        <article class="budget">
+            <h3>{budget.name.clone()}</h3>
+            <p class="hint">{(c.period)(&lang.date(&budget.period_start), &lang.date(&budget.period_end))}</p>
+            <dl class="figures">
+                <div><dt>{c.budget}</dt><dd>{money(budget.budget_cents)}</dd></div>
+                <div><dt>{c.committed}</dt><dd>{money(budget.committed_cents)}</dd></div>
+                <div><dt>{c.paid}</dt><dd>{money(budget.paid_cents)}</dd></div>
+                <div><dt>{c.remaining}</dt><dd><strong>{money(budget.remaining_cents)}</strong></dd></div>
+                <div><dt>{c.max_grant}</dt><dd>{money(budget.max_grant_cents)}</dd></div>
+                <div><dt>{c.median_days}</dt><dd>{days(budget.median_days_to_decision)}</dd></div>
+            </dl>
+            <p>{c.per_state}": "
+                {budget.per_state.iter().map(|(s, n)| format!("{} {n}", t.state(s))).collect::<Vec<_>>().join(" · ")}</p>
+            <div class="table-wrap">
+                <table>
+                    <caption class="visually-hidden">{budget.name.clone()}</caption>
+                    <thead><tr>
+                        <th scope="col">{c.neighbourhood}</th>
+                        <th scope="col">{c.committed}</th>
+                        <th scope="col">{c.paid}</th>
+                        <th scope="col">{c.initiatives}</th>
+                        <th scope="col">{c.median_days}</th>
+                    </tr></thead>
+                    <tbody>
+                        {budget.neighbourhoods.into_iter().map(|n| view! {
+                            <tr>
+                                <th scope="row">{n.name}</th>
+                                <td>{money(n.committed_cents)}</td>
+                                <td>{money(n.paid_cents)}</td>
+                                <td>{n.initiatives}</td>
+                                <td>{days(n.median_days_to_decision)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </article>
+    }
+}
+
+/// Every form of the initiative page, so that it reloads after any of them.
+#[derive(Clone, Copy)]
+struct Actions {
+    step: ServerAction<CoachStep>,
+    payout: ServerAction<RecordPayout>,
+    message: ServerAction<CoachMessage>,
+}
+
+#[component]
+pub fn CoachInitiativePage() -> impl IntoView {
+    let t = use_texts();
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let actions = Actions {
+        step: ServerAction::new(),
+        payout: ServerAction::new(),
+        message: ServerAction::new(),
+    };
+    KeptFeedback::provide(move || id.get());
+    let detail = Resource::new_blocking(
+        move || {
+            (
+                id.get(),
+                actions.step.version().get()
+                    + actions.payout.version().get()
+                    + actions.message.version().get(),
+            )
+        },
+        |(id, _)| coach_initiative(id),
+    );
+    view! {
+        <p><a href="/coach">{t.coach.back_to_queue}</a></p>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || detail.get().map(|r| match r {
+                Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+                Ok(d) => view! { <Detail d actions/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Detail(d: CoachView, actions: Actions) -> impl IntoView {
+    let t = use_texts();
+    let c = t.coach;
+    let w = t.wizard;
+    let lang = use_lang();
+    let money = move |cents: i64| lang.money(Cents(cents));
+    view! {
+        <Title text=d.title.clone()/>
+        <h1>{d.title.clone()}</h1>
+        <QueryNotice/>
+        <p><span class="tag">{t.state(&d.state)}</span>" "{t.kind(&d.kind)}" · "{d.neighbourhood.clone()}</p>
+        <p>{c.initiator}": "<strong>{d.initiator_name.clone()}</strong>
+            {d.coach_name.clone().map(|n| view! { " · "{t.your_coach}": "{n} })}</p>
+        <section aria-labelledby="story-title">
+            <h2 id="story-title">{c.story_title}</h2>
+            <p>{d.description.clone()}</p>
+            <p>{w.beneficiaries_label}" "{d.beneficiaries.clone()}
+                {d.participants.map(|p| format!(" — {}", (w.participants_value)(p)))}</p>
+            <p>{d.starts_on.as_deref().map(|s| lang.date(s))}{d.ends_on.as_deref().map(|e| format!(" – {}", lang.date(e)))}</p>
+            <ul class="photos">
+                {d.photos.iter().map(|p| view! {
+                    <li><a href=format!("/photos/{}", p.id) rel="external"><img src=format!("/photos/{}/thumb", p.id) alt=p.alt.clone() width="160"/></a></li>
+                }).collect_view()}
+            </ul>
+        </section>
+        <div class="side-by-side">
+            <section aria-labelledby="own-strength-title">
+                <h2 id="own-strength-title">{w.own_strength_title}</h2>
+                <p>{d.own_input.clone()}</p>
+                <ul>
+                    {d.strength.iter().map(|l| view! {
+                        <li><strong>{l.who.clone()}</strong>" · "{w.contribution(&l.contribution_kind)}": "{l.description.clone()}
+                            {l.value_cents.map(|v| format!(" ({})", money(v)))}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+            <section aria-labelledby="money-title">
+                <h2 id="money-title">{w.grant_title}</h2>
+                <ul>
+                    {d.budget.iter().map(|l| view! { <li>{l.item.clone()}": "{money(l.cents)}</li> }).collect_view()}
+                </ul>
+                <p>{(w.total)(&money(d.budget.iter().map(|l| l.cents).sum()))}</p>
+                <p>{w.own_contribution_label}" "{money(d.own_contribution_cents)}</p>
+                <p><strong>{t.amount_asked}": "{money(d.amount_asked_cents)}</strong></p>
+                {d.amount_approved_cents.map(|a| view! { <p><strong>{t.amount_approved}": "{money(a)}</strong></p> })}
+                {d.approver_name.clone().map(|n| view! { <p>{c.approved_by}": "{n}</p> })}
+                {d.approval_conditions.clone().map(|x| view! { <p>{c.conditions}": "{x}</p> })}
+                {d.fund_remaining_cents.map(|r| view! { <p>{c.fund_remaining}": "{money(r)}</p> })}
+            </section>
+        </div>
+        <Decisions d=d.clone() actions/>
+        <section aria-labelledby="timeline-title">
+            <h2 id="timeline-title">{t.timeline_title}</h2>
+            <ol class="timeline">
+                {d.timeline.iter().map(|e| view! {
+                    <li>
+                        <span class="when">{lang.date(&e.on)}</span>" "
+                        <strong>{t.action(&e.action)}</strong>
+                        {e.actor_name.clone().map(|n| view! { " — "{n} })}
+                        {e.amount_cents.map(|a| view! { " ("{money(a)}")" })}
+                        {e.reason.clone().map(|r| view! { <p class="reason">{r}</p> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+        <Conversation d actions/>
+    }
+}
+
+/// The decisions this person may take now, each a plain form.
+#[component]
+fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
+    let t = use_texts();
+    let c = t.coach;
+    let lang = use_lang();
+    let may = |name: &str| d.allowed.iter().any(|a| a == name);
+    let id = d.id;
+    let asked = lang.money(Cents(d.amount_asked_cents));
+    let mandate = lang.money(Cents(d.mandate_cents.unwrap_or(0)));
+    let approve_value = crate::pages::propose::plain_euros(d.amount_asked_cents, lang);
+    let any = [
+        "claim",
+        "ask_changes",
+        "approve",
+        "reject",
+        "co_sign",
+        "pay_out",
+        "cancel",
+    ]
+    .iter()
+    .any(|a| may(a));
+    view! {
+        <section aria-labelledby="decide-title">
+            <h2 id="decide-title">{c.decide_title}</h2>
+            {d.payout.clone().map(|(reference, on)| view! { <p>{(c.payout_done)(&reference, &lang.date(&on))}</p> })}
+            {(!any).then(|| view! { <p>{c.nothing_to_decide}</p> })}
+            {may("claim").then(|| view! {
+                <StepForm id step="claim" label=c.claim action=actions.step>
+                    <p class="hint">{c.claim_hint}</p>
+                </StepForm>
+            })}
+            {may("approve").then(|| {
+                let feedback = page_feedback("step_approve", actions.step);
+                view! {
+                    <StepForm id step="approve" label=c.approve action=actions.step primary=true>
+                        <Field name="amount" label=c.approve_amount inputmode="decimal"
+                            hint=(c.approve_hint)(&asked, &mandate) initial=approve_value.clone() feedback/>
+                        <TextArea name="reason" label=c.approve_conditions maxlength=REASON_MAX as u64 rows=2 feedback/>
+                    </StepForm>
+                }
+            })}
+            {may("co_sign").then(|| view! {
+                <StepForm id step="co_sign" label=c.co_sign action=actions.step primary=true>
+                    <p class="hint">{(c.co_sign_hint)(&lang.money(Cents(d.amount_approved_cents.unwrap_or(0))))}</p>
+                </StepForm>
+            })}
+            {may("ask_changes").then(|| {
+                let feedback = page_feedback("step_ask_changes", actions.step);
+                view! {
+                    <StepForm id step="ask_changes" label=c.ask_changes action=actions.step>
+                        <TextArea name="reason" label=c.ask_changes_label maxlength=REASON_MAX as u64 rows=3 feedback/>
+                    </StepForm>
+                }
+            })}
+            {may("reject").then(|| {
+                let feedback = page_feedback("step_reject", actions.step);
+                view! {
+                    <StepForm id step="reject" label=c.reject action=actions.step danger=true>
+                        <TextArea name="reason" label=c.reject_label maxlength=REASON_MAX as u64 rows=3 feedback/>
+                    </StepForm>
+                }
+            })}
+            {may("pay_out").then(|| {
+                let feedback = page_feedback("payout", actions.payout);
+                let today = chrono::Utc::now().date_naive().to_string();
+                view! {
+                    <h3>{c.payout_title}</h3>
+                    <ErrorSummary feedback/>
+                    <ActionForm action=actions.payout attr:class="stack boxed" attr:novalidate=true>
+                        <CsrfField/>
+                        <input type="hidden" name="id" value=id/>
+                        <Field name="reference" label=c.payout_reference maxlength=REFERENCE_MAX as u64 feedback/>
+                        <Field name="transferred_on" label=c.payout_date kind="date" initial=today feedback/>
+                        <button type="submit" class="button primary">{c.payout_submit}</button>
+                    </ActionForm>
+                }
+            })}
+            {may("cancel").then(|| {
+                let feedback = page_feedback("step_cancel", actions.step);
+                view! {
+                    <StepForm id step="cancel" label=c.cancel action=actions.step danger=true>
+                        <TextArea name="reason" label=c.cancel_label maxlength=REASON_MAX as u64 rows=2 feedback/>
+                    </StepForm>
+                }
+            })}
+        </section>
+    }
+}
+
+/// A form for one step, with its fields as children.
+#[component]
+fn StepForm(
+    id: i64,
+    step: &'static str,
+    label: &'static str,
+    action: ServerAction<CoachStep>,
+    #[prop(optional)] primary: bool,
+    #[prop(optional)] danger: bool,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let feedback: Signal<FormFeedback> = {
+        let form: &'static str = match step {
+            "approve" => "step_approve",
+            "ask_changes" => "step_ask_changes",
+            "reject" => "step_reject",
+            "cancel" => "step_cancel",
+            "co_sign" => "step_co_sign",
+            _ => "step_claim",
+        };
+        page_feedback(form, action)
+    };
+    let class = if primary {
+        "button primary"
+    } else if danger {
+        "button danger"
+    } else {
+        "button"
+    };
+    view! {
+        <ErrorSummary feedback/>
+        <ActionForm action attr:class="stack boxed" attr:novalidate=true>
+            <CsrfField/>
+            <input type="hidden" name="id" value=id/>
+            <input type="hidden" name="step" value=step/>
+            {children.map(|c| c())}
+            <button type="submit" class=class>{label}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn Conversation(d: CoachView, actions: Actions) -> impl IntoView {
+    let t = use_texts();
+    let feedback = page_feedback("coach_message", actions.message);
+    let may = d.allowed.iter().any(|a| a == "message");
+    view! {
+        <section id="messages" aria-labelledby="messages-title">
+            <h2 id="messages-title">{t.messages_title}</h2>
+            {if d.messages.is_empty() {
+                view! { <p>{t.messages_empty}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="messages">
+                        {d.messages.into_iter().map(|m| view! {
+                            <li class:mine=m.mine>
+                                <p class="meta">{m.author_name}" · "{m.at}</p>
+                                <p>{m.body}</p>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            {may.then(|| view! {
+                <ErrorSummary feedback/>
+                <ActionForm action=actions.message attr:class="stack">
+                    <CsrfField/>
+                    <input type="hidden" name="id" value=d.id/>
+                    <TextArea name="body" label=t.coach.message_label maxlength=crate::api::me::MESSAGE_MAX as u64 rows=4 feedback/>
+                    <button type="submit" class="button primary">{t.message_submit}</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}

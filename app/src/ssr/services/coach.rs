@@ -1,0 +1,574 @@
+//! The coach's queue, the view of one initiative, decisions and payouts,
+//! and the budget figures coaches and admins work with.
+
+use super::{ledger, lifecycle, notify, now};
+use crate::api::coach::{CoachView, FundBudget, NeighbourhoodBudget, Queue, QueueItem};
+use crate::api::me::{MessageItem, TimelineItem};
+use crate::api::propose::{BudgetLine, PhotoItem, StrengthLine};
+use crate::domain::{ledger::LedgerError, Action, Role, State, TransitionError};
+use crate::ssr::entities::{
+    budget_lines, coach_mandates, coach_neighbourhoods, events, fund_neighbourhoods, funds,
+    initiatives, messages, neighbourhoods, own_strength_lines, payouts, photos, users,
+};
+use crate::ssr::error::ServiceError;
+use crate::ssr::session::CurrentUser;
+use crate::ssr::AppState;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+use std::collections::HashMap;
+
+/// Only coaches and admins work here.
+fn require_staff(user: &CurrentUser) -> Result<(), ServiceError> {
+    if matches!(user.role, Role::Coach | Role::Admin) {
+        Ok(())
+    } else {
+        Err(TransitionError::Forbidden.into())
+    }
+}
+
+async fn mandate<C: ConnectionTrait>(
+    db: &C,
+    user: &CurrentUser,
+) -> Result<Option<i64>, ServiceError> {
+    if user.role != Role::Coach {
+        return Ok(None);
+    }
+    Ok(coach_mandates::Entity::find_by_id(user.id)
+        .one(db)
+        .await?
+        .map(|m| m.max_cents))
+}
+
+async fn my_neighbourhoods<C: ConnectionTrait>(
+    db: &C,
+    user: &CurrentUser,
+) -> Result<Vec<i64>, ServiceError> {
+    if user.role == Role::Admin {
+        return Ok(neighbourhoods::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|n| n.id)
+            .collect());
+    }
+    Ok(coach_neighbourhoods::Entity::find()
+        .filter(coach_neighbourhoods::Column::CoachId.eq(user.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.neighbourhood_id)
+        .collect())
+}
+
+async fn names<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, String>, ServiceError> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+fn days_between(
+    from: chrono::DateTime<chrono::FixedOffset>,
+    to: chrono::DateTime<chrono::FixedOffset>,
+) -> i64 {
+    (to - from).num_days().max(0)
+}
+
+/// The median of `values`, if there are any.
+pub fn median(values: &mut [i64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let mid = values.len() / 2;
+    #[allow(clippy::cast_precision_loss)] // days: far below 2^52
+    Some(if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) as f64 / 2.0
+    } else {
+        values[mid] as f64
+    })
+}
+
+/// The queue of `user` (a coach or an admin).
+///
+/// # Errors
+/// 403 for residents; a database error.
+pub async fn queue(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    target_days: i64,
+) -> Result<Queue, ServiceError> {
+    require_staff(user)?;
+    let admin = user.role == Role::Admin;
+    let mandate_cents = mandate(db, user).await?;
+    let areas = my_neighbourhoods(db, user).await?;
+    let area_names: HashMap<i64, String> = neighbourhoods::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.name))
+        .collect();
+    let open = [
+        State::Submitted,
+        State::InReview,
+        State::ChangesRequested,
+        State::AwaitingCosign,
+        State::Approved,
+        State::Funded,
+        State::Reporting,
+    ]
+    .map(State::as_str);
+    let rows = initiatives::Entity::find()
+        .filter(initiatives::Column::State.is_in(open))
+        .order_by_asc(initiatives::Column::SubmittedAt)
+        .order_by_asc(initiatives::Column::Id)
+        .all(db)
+        .await?;
+    let people = names(db, rows.iter().filter_map(|r| r.coach_id).collect()).await?;
+    let at = now();
+    let item = |i: &initiatives::Model, since: chrono::DateTime<chrono::FixedOffset>| {
+        let days = days_between(since, at);
+        QueueItem {
+            id: i.id,
+            title: i.title.clone(),
+            neighbourhood: i
+                .neighbourhood_id
+                .and_then(|n| area_names.get(&n).cloned())
+                .unwrap_or_default(),
+            state: i.state.clone(),
+            amount_asked_cents: i.amount_asked_cents,
+            amount_approved_cents: i.amount_approved_cents,
+            days_waiting: days,
+            overdue: days > target_days,
+            coach_name: i.coach_id.and_then(|c| people.get(&c).cloned()),
+        }
+    };
+    let in_area = |i: &initiatives::Model| i.neighbourhood_id.is_some_and(|n| areas.contains(&n));
+    let mut waiting = Vec::new();
+    let mut mine = Vec::new();
+    let mut cosign = Vec::new();
+    for i in &rows {
+        let since = i.submitted_at.unwrap_or(i.created_at);
+        if i.state == State::Submitted.as_str()
+            && in_area(i)
+            && (admin || i.coach_id.is_none() || i.coach_id == Some(user.id))
+        {
+            waiting.push(item(i, since));
+        } else if i.coach_id == Some(user.id) && i.state != State::Submitted.as_str() {
+            mine.push(item(i, i.updated_at));
+        }
+        let may_cosign = admin
+            || mandate_cents
+                .zip(i.amount_approved_cents)
+                .is_some_and(|(m, a)| m >= a);
+        if i.state == State::AwaitingCosign.as_str() && i.approved_by != Some(user.id) && may_cosign
+        {
+            cosign.push(item(i, i.decided_at.unwrap_or(i.updated_at)));
+        }
+    }
+    mine.sort_by_key(|q| std::cmp::Reverse(q.days_waiting));
+    Ok(Queue {
+        waiting,
+        mine,
+        cosign,
+        target_days,
+        mandate_cents,
+        budgets: budgets(db, if admin { None } else { Some(&areas) }).await?,
+    })
+}
+
+/// The budgets of the funds that cover `areas` (every fund for `None`).
+///
+/// # Errors
+/// A database error.
+pub async fn budgets<C: ConnectionTrait>(
+    db: &C,
+    areas: Option<&[i64]>,
+) -> Result<Vec<FundBudget>, ServiceError> {
+    let links = fund_neighbourhoods::Entity::find().all(db).await?;
+    let area_names: HashMap<i64, String> = neighbourhoods::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.name))
+        .collect();
+    let mut out = Vec::new();
+    for fund in funds::Entity::find()
+        .order_by_desc(funds::Column::PeriodStart)
+        .order_by_asc(funds::Column::Name)
+        .all(db)
+        .await?
+    {
+        let covered: Vec<i64> = links
+            .iter()
+            .filter(|l| l.fund_id == fund.id)
+            .map(|l| l.neighbourhood_id)
+            .collect();
+        if let Some(areas) = areas {
+            if !covered.iter().any(|n| areas.contains(n)) {
+                continue;
+            }
+        }
+        let figures = ledger::fund_figures(db, fund.id).await?;
+        let rows = initiatives::Entity::find()
+            .filter(initiatives::Column::FundId.eq(fund.id))
+            .all(db)
+            .await?;
+        let mut per_state: Vec<(String, i64)> = Vec::new();
+        for state in State::ALL {
+            let n = rows.iter().filter(|i| i.state == state.as_str()).count();
+            if n > 0 {
+                per_state.push((
+                    state.as_str().to_string(),
+                    i64::try_from(n).unwrap_or(i64::MAX),
+                ));
+            }
+        }
+        let decision_days = |filter: &dyn Fn(&initiatives::Model) -> bool| {
+            let mut days: Vec<i64> = rows
+                .iter()
+                .filter(|i| filter(i))
+                .filter_map(|i| Some(days_between(i.submitted_at?, i.decided_at?)))
+                .collect();
+            median(&mut days)
+        };
+        let mut neighbourhoods_out = Vec::new();
+        for n in &covered {
+            let (committed, paid) = ledger::drawn_by_neighbourhood(db, fund.id, *n).await?;
+            neighbourhoods_out.push(NeighbourhoodBudget {
+                name: area_names.get(n).cloned().unwrap_or_default(),
+                committed_cents: committed.0,
+                paid_cents: paid.0,
+                initiatives: i64::try_from(
+                    rows.iter()
+                        .filter(|i| {
+                            i.neighbourhood_id == Some(*n) && i.state != State::Draft.as_str()
+                        })
+                        .count(),
+                )
+                .unwrap_or(i64::MAX),
+                median_days_to_decision: decision_days(&|i| i.neighbourhood_id == Some(*n)),
+            });
+        }
+        neighbourhoods_out.sort_by(|a, b| a.name.cmp(&b.name));
+        out.push(FundBudget {
+            fund_id: fund.id,
+            name: fund.name,
+            period_start: fund.period_start.to_string(),
+            period_end: fund.period_end.to_string(),
+            budget_cents: figures.budget.0,
+            committed_cents: figures.committed.0,
+            paid_cents: figures.paid.0,
+            remaining_cents: figures.remaining.0,
+            max_grant_cents: fund.max_grant_cents,
+            per_state,
+            median_days_to_decision: decision_days(&|_| true),
+            neighbourhoods: neighbourhoods_out,
+        });
+    }
+    Ok(out)
+}
+
+/// Whether `user` may see `initiative` as staff: admins always; coaches of
+/// its neighbourhood, its own coach, and — while it waits for a
+/// co-signature — any coach whose mandate covers the amount.
+async fn may_see<C: ConnectionTrait>(
+    db: &C,
+    user: &CurrentUser,
+    i: &initiatives::Model,
+) -> Result<bool, ServiceError> {
+    match user.role {
+        Role::Admin => Ok(true),
+        Role::Coach => {
+            if i.state == State::Draft.as_str() {
+                return Ok(false);
+            }
+            if i.coach_id == Some(user.id) {
+                return Ok(true);
+            }
+            if let Some(n) = i.neighbourhood_id {
+                if coach_neighbourhoods::Entity::find_by_id((user.id, n))
+                    .one(db)
+                    .await?
+                    .is_some()
+                {
+                    return Ok(true);
+                }
+            }
+            let covers = mandate(db, user)
+                .await?
+                .zip(i.amount_approved_cents)
+                .is_some_and(|(m, a)| m >= a);
+            Ok(i.state == State::AwaitingCosign.as_str() && covers)
+        }
+        Role::Resident | Role::Visitor => Ok(false),
+    }
+}
+
+/// One initiative for a coach or admin, with what they may do now.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for anyone else (and for drafts); a database error.
+pub async fn detail(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<CoachView, ServiceError> {
+    let i = initiatives::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !may_see(db, user, &i).await? {
+        return Err(ServiceError::NotFound);
+    }
+    let log = events::Entity::find()
+        .filter(events::Column::InitiativeId.eq(id))
+        .order_by_asc(events::Column::Id)
+        .all(db)
+        .await?;
+    let thread = messages::Entity::find()
+        .filter(messages::Column::InitiativeId.eq(id))
+        .order_by_asc(messages::Column::Id)
+        .all(db)
+        .await?;
+    let mut people: Vec<i64> = log.iter().filter_map(|e| e.actor_id).collect();
+    people.extend(thread.iter().filter_map(|m| m.author_id));
+    people.extend(
+        [Some(i.initiator_id), i.coach_id, i.approved_by]
+            .into_iter()
+            .flatten(),
+    );
+    let names = names(db, people).await?;
+    let mut allowed = Vec::new();
+    let asked = crate::domain::Cents(i.amount_asked_cents.max(1));
+    for (name, action) in [
+        ("claim", Action::Claim),
+        ("message", Action::Message),
+        ("ask_changes", Action::AskChanges),
+        ("approve", Action::Approve { amount: asked }),
+        ("reject", Action::Reject),
+        ("co_sign", Action::CoSign),
+        ("pay_out", Action::PayOut),
+        ("cancel", Action::Cancel),
+    ] {
+        // Above the mandate an approval is allowed too: it then waits for a co-signature.
+        if lifecycle::check(db, &i, Some(user.id), &action)
+            .await
+            .is_ok()
+        {
+            allowed.push(name.to_string());
+        }
+    }
+    let strength = own_strength_lines::Entity::find()
+        .filter(own_strength_lines::Column::InitiativeId.eq(id))
+        .order_by_asc(own_strength_lines::Column::Position)
+        .all(db)
+        .await?;
+    let budget = budget_lines::Entity::find()
+        .filter(budget_lines::Column::InitiativeId.eq(id))
+        .order_by_asc(budget_lines::Column::Position)
+        .all(db)
+        .await?;
+    let pictures = photos::Entity::find()
+        .filter(photos::Column::InitiativeId.eq(id))
+        .filter(photos::Column::ReportId.is_null())
+        .order_by_asc(photos::Column::Position)
+        .all(db)
+        .await?;
+    let neighbourhood = match i.neighbourhood_id {
+        Some(n) => neighbourhoods::Entity::find_by_id(n)
+            .one(db)
+            .await?
+            .map(|n| n.name),
+        None => None,
+    };
+    let fund_remaining_cents = match i.fund_id {
+        Some(f) => Some(ledger::fund_figures(db, f).await?.remaining.0),
+        None => None,
+    };
+    let payout = payouts::Entity::find()
+        .filter(payouts::Column::InitiativeId.eq(id))
+        .one(db)
+        .await?
+        .map(|p| {
+            (
+                p.reference.unwrap_or_default(),
+                p.transferred_on.map(|d| d.to_string()).unwrap_or_default(),
+            )
+        });
+    Ok(CoachView {
+        id,
+        title: i.title,
+        kind: i.kind,
+        state: i.state,
+        description: i.description,
+        beneficiaries: i.beneficiaries,
+        participants: i.participants_expected.map(i64::from),
+        neighbourhood: neighbourhood.unwrap_or_default(),
+        starts_on: i.starts_on.map(|d| d.to_string()),
+        ends_on: i.ends_on.map(|d| d.to_string()),
+        initiator_name: names.get(&i.initiator_id).cloned().unwrap_or_default(),
+        coach_name: i.coach_id.and_then(|c| names.get(&c).cloned()),
+        approver_name: i.approved_by.and_then(|c| names.get(&c).cloned()),
+        own_input: i.own_input.unwrap_or_default(),
+        strength: strength
+            .into_iter()
+            .map(|l| StrengthLine {
+                id: l.id,
+                who: l.who,
+                contribution_kind: l.contribution_kind,
+                description: l.description,
+                value_cents: l.value_cents,
+            })
+            .collect(),
+        budget: budget
+            .into_iter()
+            .map(|l| BudgetLine {
+                id: l.id,
+                item: l.item,
+                cents: l.cents,
+            })
+            .collect(),
+        own_contribution_cents: i.own_contribution_cents,
+        amount_asked_cents: i.amount_asked_cents,
+        amount_approved_cents: i.amount_approved_cents,
+        approval_conditions: i.approval_conditions,
+        photos: pictures
+            .into_iter()
+            .map(|p| PhotoItem {
+                id: p.id,
+                alt: p.alt_text,
+            })
+            .collect(),
+        timeline: log
+            .into_iter()
+            .filter(|e| e.action != "message" && e.action != "edit")
+            .map(|e| TimelineItem {
+                on: e.at.date_naive().to_string(),
+                action: e.action,
+                to_state: e.to_state,
+                actor_name: e.actor_id.and_then(|a| names.get(&a).cloned()),
+                amount_cents: e.amount_cents,
+                reason: e.reason,
+            })
+            .collect(),
+        messages: thread
+            .into_iter()
+            .map(|m| MessageItem {
+                at: m.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                author_name: m
+                    .author_id
+                    .and_then(|a| names.get(&a).cloned())
+                    .unwrap_or_default(),
+                mine: m.author_id == Some(user.id),
+                body: m.body,
+            })
+            .collect(),
+        allowed,
+        mandate_cents: mandate(db, user).await?,
+        fund_remaining_cents,
+        payout,
+    })
+}
+
+/// Why a step was not taken.
+#[derive(Debug)]
+pub enum StepError {
+    /// A problem to show next to a field: (field, message code).
+    Field(&'static str, &'static str),
+    Service(ServiceError),
+}
+
+impl From<ServiceError> for StepError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Ledger(LedgerError::FundExhausted { .. }) => {
+                StepError::Field("amount", "fund_exhausted")
+            }
+            ServiceError::Transition(TransitionError::InvalidAmount) => {
+                StepError::Field("amount", "amount_above_asked")
+            }
+            other => StepError::Service(other),
+        }
+    }
+}
+
+/// Takes a step on an initiative as `user`, and tells the other party.
+///
+/// # Errors
+/// [`StepError::Field`] for an amount that does not fit or an exhausted
+/// fund; otherwise the refused transition (403/409), not found, a database error.
+pub async fn step(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    action: Action,
+    reason: Option<String>,
+) -> Result<(), StepError> {
+    require_staff(user)?;
+    let i = initiatives::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+        .map_err(ServiceError::from)?
+        .ok_or(ServiceError::NotFound)?;
+    if !may_see(&state.db, user, &i).await? {
+        return Err(ServiceError::NotFound.into());
+    }
+    notify::perform(state, id, Some(user.id), action, reason).await?;
+    Ok(())
+}
+
+/// Records a manual payout (bank transfer) and tells the resident.
+///
+/// # Errors
+/// The refused transition (403/409), not found, a database error.
+pub async fn pay_out(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    reference: String,
+    transferred_on: chrono::NaiveDate,
+) -> Result<(), ServiceError> {
+    require_staff(user)?;
+    let i = initiatives::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !may_see(&state.db, user, &i).await? {
+        return Err(ServiceError::NotFound);
+    }
+    lifecycle::pay_out_manually(
+        &state.db,
+        id,
+        user.id,
+        lifecycle::ManualPayout {
+            reference: reference.clone(),
+            transferred_on,
+        },
+    )
+    .await?;
+    if let Err(e) = notify::tell(state, id, Some(user.id), "pay_out", Some(&reference)).await {
+        tracing::error!(error = %e, "payout notification failed");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn the_median_of_days() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [5]), Some(5.0));
+        assert_eq!(median(&mut [9, 1, 4]), Some(4.0));
+        assert_eq!(median(&mut [1, 2, 3, 10]), Some(2.5));
+    }
+}

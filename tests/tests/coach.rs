@@ -1,0 +1,511 @@
+//! The coach's side: the queue, decisions within the mandate and with four
+//! eyes above it, the manual payout — and a fund that is never overspent,
+//! also when many coaches approve at the same moment.
+
+use app::domain::{Action, Cents};
+use app::ssr::entities::{
+    coach_mandates, coach_neighbourhoods, events, initiatives, notifications, payouts, users,
+};
+use app::ssr::error::ServiceError;
+use app::ssr::services::{ledger, lifecycle, now};
+use buurtfonds_tests::{spawn_app, spawn_app_on, Backend, TestApp};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+fn location(resp: &reqwest::Response) -> String {
+    resp.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A coach with `mandate` for a new neighbourhood whose fund has `budget`,
+/// and `count` initiatives of `asked` each, claimed by that coach.
+async fn crowded_fund(
+    app: &TestApp,
+    budget: Cents,
+    count: usize,
+    asked: Cents,
+) -> (i64, i64, Vec<i64>) {
+    let db = &app.db;
+    let nbh = server::seed::create_neighbourhood(db, "druk", "Drukke buurt", "")
+        .await
+        .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let fund = server::seed::create_fund(
+        db,
+        "Krap fonds",
+        (
+            today - chrono::Duration::days(30),
+            today + chrono::Duration::days(300),
+        ),
+        budget,
+        asked,
+        (0, Cents::ZERO),
+        &[nbh],
+    )
+    .await
+    .unwrap();
+    let person = |email: &str, role: &str| users::ActiveModel {
+        email: Set(email.into()),
+        password_hash: Set(None),
+        display_name: Set(email.into()),
+        public_name: Set(None),
+        public_name_consent: Set(false),
+        role: Set(role.into()),
+        locale: Set("nl".into()),
+        stripe_payouts_enabled: Set(false),
+        verified_at: Set(Some(now())),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
+    let coach = users::Entity::insert(person("drukke.coach@example.org", "coach"))
+        .exec(db)
+        .await
+        .unwrap()
+        .last_insert_id;
+    let resident = users::Entity::insert(person("bewoner@example.org", "resident"))
+        .exec(db)
+        .await
+        .unwrap()
+        .last_insert_id;
+    coach_mandates::Entity::insert(coach_mandates::ActiveModel {
+        coach_id: Set(coach),
+        max_cents: Set(asked.0),
+        set_by: Set(None),
+        updated_at: Set(now()),
+    })
+    .exec_without_returning(db)
+    .await
+    .unwrap();
+    coach_neighbourhoods::Entity::insert(coach_neighbourhoods::ActiveModel {
+        coach_id: Set(coach),
+        neighbourhood_id: Set(nbh),
+    })
+    .exec_without_returning(db)
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for n in 0..count {
+        let id = initiatives::Entity::insert(initiatives::ActiveModel {
+            kind: Set("activity".into()),
+            title: Set(format!("Buurtactiviteit {n}")),
+            description: Set("Samen iets doen in de buurt.".into()),
+            beneficiaries: Set("Buren".into()),
+            neighbourhood_id: Set(Some(nbh)),
+            fund_id: Set(Some(fund)),
+            state: Set("draft".into()),
+            wizard_step: Set("review".into()),
+            amount_asked_cents: Set(asked.0),
+            initiator_id: Set(resident),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+            ..Default::default()
+        })
+        .exec(db)
+        .await
+        .unwrap()
+        .last_insert_id;
+        lifecycle::record_created(db, id, resident, now())
+            .await
+            .unwrap();
+        lifecycle::perform(db, id, Some(resident), Action::Submit, None)
+            .await
+            .unwrap();
+        lifecycle::perform(db, id, Some(coach), Action::Claim, None)
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    (fund, coach, ids)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_approvals_never_overspend_a_fund_with_room_for_fifty() {
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app_on(backend).await else {
+            continue;
+        };
+        let (fund, coach, ids) =
+            crowded_fund(&app, Cents::euros(5_000), 200, Cents::euros(100)).await;
+        let tasks: Vec<_> = ids
+            .iter()
+            .map(|&id| {
+                let db = app.db.clone();
+                tokio::spawn(async move {
+                    lifecycle::perform(
+                        &db,
+                        id,
+                        Some(coach),
+                        Action::Approve {
+                            amount: Cents::euros(100),
+                        },
+                        None,
+                    )
+                    .await
+                })
+            })
+            .collect();
+        let mut approved = 0;
+        let mut exhausted = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => approved += 1,
+                Err(ServiceError::Ledger(app::domain::ledger::LedgerError::FundExhausted {
+                    ..
+                })) => exhausted += 1,
+                Err(other) => panic!("{backend:?}: unexpected {other:?}"),
+            }
+        }
+        assert_eq!((approved, exhausted), (50, 150), "{backend:?}");
+        let states: Vec<String> = initiatives::Entity::find()
+            .filter(initiatives::Column::FundId.eq(fund))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| i.state)
+            .collect();
+        assert_eq!(states.iter().filter(|s| *s == "approved").count(), 50);
+        assert_eq!(
+            states.iter().filter(|s| *s == "in_review").count(),
+            150,
+            "the refused ones are unchanged"
+        );
+        let approvals = events::Entity::find()
+            .filter(events::Column::Action.eq("approve"))
+            .filter(events::Column::InitiativeId.is_in(ids.clone()))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(approvals, 50);
+        assert_eq!(
+            ledger::total(&app.db).await.unwrap(),
+            0,
+            "the ledger sums to zero"
+        );
+        let f = ledger::fund_figures(&app.db, fund).await.unwrap();
+        assert_eq!(f.committed, Cents::euros(5_000));
+        assert_eq!(f.remaining, Cents::ZERO);
+        assert_eq!(f.remaining, f.budget - f.committed - f.paid, "to the cent");
+    }
+}
+
+const JORIS: &str = "joris.coach@buurtfonds.test";
+const SANNE: &str = "sanne.coach@buurtfonds.test";
+
+#[tokio::test]
+async fn residents_and_visitors_cannot_use_the_queue() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let resp = app.get("/coach").await;
+    assert_eq!(location(&resp), "/login?next=%2Fcoach");
+    app.sign_in("kees@buurtfonds.test").await;
+    assert_eq!(app.get("/sf/coach_queue").await.status(), 403);
+    let id = app
+        .initiative("Zadenbibliotheek in de buurtmoestuin")
+        .await
+        .id;
+    assert_eq!(
+        app.get(&format!("/sf/coach_initiative?id={id}"))
+            .await
+            .status(),
+        404
+    );
+    let resp = app
+        .post_form(
+            "/sf/coach_step",
+            &[
+                ("id", &id.to_string()),
+                ("step", "reject"),
+                ("reason", "Nee"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), 403);
+    assert_eq!(
+        app.initiative("Zadenbibliotheek in de buurtmoestuin")
+            .await
+            .state,
+        "changes_requested"
+    );
+}
+
+#[tokio::test]
+async fn a_coach_claims_asks_approves_above_the_mandate_an_admin_cosigns_and_the_payout_is_recorded(
+) {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    // Kees submits his computer course in Centrum, where Sanne coaches.
+    app.sign_in("kees@buurtfonds.test").await;
+    let course = app.initiative("Computercursus voor beginners").await;
+    let id = course.id;
+    let id_s = id.to_string();
+    let resp = app
+        .post_form("/sf/submit_initiative", &[("id", &id_s)])
+        .await;
+    assert_eq!(
+        location(&resp),
+        format!("/me/initiatives/{id}?notice=submitted")
+    );
+
+    app.switch_to(SANNE).await;
+    let queue = app.get("/coach").await.text().await.unwrap();
+    assert!(
+        queue.contains("Computercursus voor beginners"),
+        "in Sanne's queue"
+    );
+    let step = |step: &'static str, extra: Vec<(&'static str, String)>| {
+        let id_s = id_s.clone();
+        let app = &app;
+        async move {
+            let mut fields: Vec<(&str, String)> = vec![("id", id_s), ("step", step.into())];
+            fields.extend(extra);
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form("/sf/coach_step", &pairs).await
+        }
+    };
+    let resp = step("claim", vec![]).await;
+    assert_eq!(
+        location(&resp),
+        format!("/coach/initiatives/{id}?notice=step_done")
+    );
+    assert_eq!(
+        app.initiative(&course.title).await.coach_id,
+        Some(app.user_id(SANNE).await)
+    );
+
+    // Asking for changes needs a reason the resident sees.
+    let resp = step("ask_changes", vec![]).await;
+    assert_eq!(location(&resp), format!("/coach/initiatives/{id}"));
+    assert_eq!(app.initiative(&course.title).await.state, "in_review");
+    step(
+        "ask_changes",
+        vec![("reason", "Welke cursus precies, en waar?".into())],
+    )
+    .await;
+    assert_eq!(
+        app.initiative(&course.title).await.state,
+        "changes_requested"
+    );
+    let kees = app.user_id("kees@buurtfonds.test").await;
+    assert!(notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(kees))
+        .filter(notifications::Column::Kind.eq("ask_changes"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .is_some());
+
+    app.switch_to("kees@buurtfonds.test").await;
+    let page = app
+        .get(&format!("/me/initiatives/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Welke cursus precies, en waar?"),
+        "the resident sees the question"
+    );
+    app.post_form("/sf/submit_initiative", &[("id", &id_s)])
+        .await;
+    assert_eq!(app.initiative(&course.title).await.state, "submitted");
+
+    app.switch_to(SANNE).await;
+    step("claim", vec![]).await;
+    // More than asked is refused next to the amount.
+    let asked = app.initiative(&course.title).await.amount_asked_cents;
+    let too_much = Cents(asked + 100)
+        .format_nl()
+        .replace("€", "")
+        .trim()
+        .to_string();
+    step("approve", vec![("amount", too_much)]).await;
+    assert_eq!(app.initiative(&course.title).await.state, "in_review");
+    // Above Sanne's mandate the approval waits for a second person.
+    let sanne = app.user_id(SANNE).await;
+    let mut mandate: coach_mandates::ActiveModel = coach_mandates::Entity::find_by_id(sanne)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    mandate.max_cents = Set(asked - 1);
+    sea_orm::ActiveModelTrait::update(mandate, &app.db)
+        .await
+        .unwrap();
+    let amount = format!("{}", asked / 100);
+    step(
+        "approve",
+        vec![
+            ("amount", amount),
+            ("reason", "Na de cursus een verslag.".into()),
+        ],
+    )
+    .await;
+    let waiting = app.initiative(&course.title).await;
+    assert_eq!(waiting.state, "awaiting_cosign");
+    let fund = waiting.fund_id.unwrap();
+    let before = ledger::fund_figures(&app.db, fund).await.unwrap();
+    // Never the approver.
+    let resp = step("co_sign", vec![]).await;
+    assert!(resp.status().is_client_error());
+    assert_eq!(app.initiative(&course.title).await.state, "awaiting_cosign");
+
+    app.switch_to("admin@buurtfonds.test").await;
+    let view = app
+        .get(&format!("/coach/initiatives/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        view.contains("Na de cursus een verslag."),
+        "the co-signer sees the conditions"
+    );
+    step("co_sign", vec![]).await;
+    let approved = app.initiative(&course.title).await;
+    assert_eq!(approved.state, "approved");
+    let after = ledger::fund_figures(&app.db, fund).await.unwrap();
+    assert_eq!(
+        after.committed,
+        before.committed + Cents(asked),
+        "committed on co-signing"
+    );
+
+    app.switch_to(SANNE).await;
+    let pay = |reference: &'static str| {
+        let id_s = id_s.clone();
+        let app = &app;
+        async move {
+            let today = chrono::Utc::now().date_naive().to_string();
+            app.post_form(
+                "/sf/record_payout",
+                &[
+                    ("id", &id_s),
+                    ("reference", reference),
+                    ("transferred_on", &today),
+                ],
+            )
+            .await
+        }
+    };
+    let resp = pay("").await;
+    assert_eq!(location(&resp), format!("/coach/initiatives/{id}"));
+    assert_eq!(app.initiative(&course.title).await.state, "approved");
+    let resp = pay("NL-2026-0042").await;
+    assert_eq!(
+        location(&resp),
+        format!("/coach/initiatives/{id}?notice=step_done")
+    );
+    assert_eq!(app.initiative(&course.title).await.state, "funded");
+    // A second click records nothing more.
+    let again = pay("NL-2026-0042").await;
+    assert!(again.status().is_client_error());
+    let recorded = payouts::Entity::find()
+        .filter(payouts::Column::InitiativeId.eq(id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].cents, asked);
+    assert_eq!(recorded[0].reference.as_deref(), Some("NL-2026-0042"));
+    let f = ledger::fund_figures(&app.db, fund).await.unwrap();
+    assert_eq!(f.remaining, f.budget - f.committed - f.paid);
+    assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_coach_of_another_neighbourhood_cannot_claim_or_see() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    app.sign_in("kees@buurtfonds.test").await;
+    let course = app.initiative("Computercursus voor beginners").await;
+    app.post_form("/sf/submit_initiative", &[("id", &course.id.to_string())])
+        .await;
+    // Centrum is Sanne's and Joris's; a coach with only Lombok would be refused.
+    // Joris covers Centrum too, so take his Centrum link away.
+    let joris = app.user_id(JORIS).await;
+    coach_neighbourhoods::Entity::delete_by_id((joris, course.neighbourhood_id.unwrap()))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    app.switch_to(JORIS).await;
+    assert!(!app
+        .get("/coach")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Computercursus voor beginners"));
+    assert_eq!(
+        app.get(&format!("/coach/initiatives/{}", course.id))
+            .await
+            .status(),
+        404
+    );
+    let resp = app
+        .post_form(
+            "/sf/coach_step",
+            &[("id", &course.id.to_string()), ("step", "claim")],
+        )
+        .await;
+    assert_eq!(resp.status(), 404);
+    assert_eq!(app.initiative(&course.title).await.state, "submitted");
+}
+
+#[tokio::test]
+async fn an_exhausted_fund_says_so_next_to_the_amount_and_changes_nothing() {
+    let app = spawn_app().await;
+    let (_fund, coach, ids) = crowded_fund(&app, Cents::euros(100), 2, Cents::euros(100)).await;
+    lifecycle::perform(
+        &app.db,
+        ids[0],
+        Some(coach),
+        Action::Approve {
+            amount: Cents::euros(100),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    // Give the coach a password to sign in with.
+    let hash = app::ssr::auth::hash_password("buurtfonds-demo").unwrap();
+    let mut c: users::ActiveModel = users::Entity::find_by_id(coach)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    c.password_hash = Set(Some(hash));
+    sea_orm::ActiveModelTrait::update(c, &app.db).await.unwrap();
+    app.sign_in("drukke.coach@example.org").await;
+    let id = ids[1];
+    let resp = app
+        .post_form(
+            "/sf/coach_step",
+            &[
+                ("id", &id.to_string()),
+                ("step", "approve"),
+                ("amount", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&resp), format!("/coach/initiatives/{id}"));
+    let page = app
+        .get(&format!("/coach/initiatives/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Het fonds is op"), "a clear message");
+    let i = initiatives::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(i.state, "in_review");
+    assert_eq!(i.amount_approved_cents, None);
+}
