@@ -18,6 +18,7 @@ use leptos_router::{
     path, SsrMode,
 };
 use pages::accounts::{ForgotPage, LoginPage, ResetPage, SignupPage, VerifyPage};
+use pages::admin::{AdminPage, AuditPage};
 use pages::coach::{CoachInitiativePage, CoachPage};
 use pages::me::{MePage, MyInitiativePage};
 use pages::propose::{InvitePage, ProposePage, ResumeDraftPage, WizardPage};
@@ -78,6 +79,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/propose/:id/:step") view=WizardPage ssr=SsrMode::Async/>
                     <Route path=path!("/invites") view=InvitePage ssr=SsrMode::Async/>
                     <Route path=path!("/coach") view=CoachPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/coach/initiatives/:id") view=CoachInitiativePage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -2,6 +2,7 @@
 //! call a service, map errors. The types they return are shared with the browser.
 
 pub mod accounts;
+pub mod admin;
 pub mod coach;
 pub mod forms;
 pub mod initiatives;

@@ -44,33 +44,36 @@ impl KeptFeedback {
     }
 
     /// What was kept for `form`, if anything.
-    fn for_form(form: &'static str) -> Signal<Option<FormFeedback>> {
+    fn for_form(form: String) -> Signal<Option<FormFeedback>> {
         let kept = use_context::<KeptFeedback>();
         Signal::derive(move || kept.and_then(|k| k.0.get()).filter(|f| f.form == form))
     }
 }
 
 /// Like [`feedback_for`], for a form on a page that called [`KeptFeedback::provide`].
-pub fn page_feedback<S>(form: &'static str, action: ServerAction<S>) -> Signal<FormFeedback>
+pub fn page_feedback<S>(form: impl Into<String>, action: ServerAction<S>) -> Signal<FormFeedback>
 where
     S: ServerFn<Output = FormFeedback> + Clone + Send + Sync + 'static,
     S::Error: Clone + Send + Sync + 'static,
 {
-    let kept = KeptFeedback::for_form(form);
+    let form: String = form.into();
+    let kept = KeptFeedback::for_form(form.clone());
     Signal::derive(move || {
         action
             .value()
             .get()
             .and_then(Result::ok)
+            // With several forms on one action, only this form's answer counts.
+            .filter(|f| f.form == form)
             .or_else(|| kept.get())
-            .unwrap_or_else(|| FormFeedback::new(form))
+            .unwrap_or_else(|| FormFeedback::new(&form))
     })
 }
 
 /// The feedback a plain form post without a server action (an upload) left
 /// for `form`, on a page that called [`KeptFeedback::provide`].
 pub fn kept_feedback(form: &'static str) -> Signal<FormFeedback> {
-    let kept = KeptFeedback::for_form(form);
+    let kept = KeptFeedback::for_form(form.to_string());
     Signal::derive(move || kept.get().unwrap_or_else(|| FormFeedback::new(form)))
 }
 

@@ -60,6 +60,9 @@ pub fn Header() -> impl IntoView {
                                 {matches!(user.role, crate::domain::Role::Coach | crate::domain::Role::Admin).then(|| view! {
                                     <li><a href="/coach">{t.coach.nav}</a></li>
                                 })}
+                                {(user.role == crate::domain::Role::Admin).then(|| view! {
+                                    <li><a href="/admin">{t.admin.nav}</a></li>
+                                })}
                                 <li>
                                     <a href="/me">
                                         {t.nav_me}

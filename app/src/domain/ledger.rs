@@ -134,6 +134,19 @@ impl LedgerTransaction {
         )
     }
 
+    /// A fund's budget is lowered by `amount` (only what is still available).
+    ///
+    /// # Errors
+    /// [`LedgerError::NonPositive`] for a zero or negative amount.
+    pub fn fund_budget_cut(fund: i64, amount: Cents) -> Result<LedgerTransaction, LedgerError> {
+        positive(amount)?;
+        Self::pair(
+            AccountKey::FundAvailable(fund),
+            AccountKey::FundSource(fund),
+            amount,
+        )
+    }
+
     /// The entries for a lifecycle money effect on initiative `initiative` of fund `fund`.
     ///
     /// # Errors

@@ -152,4 +152,5 @@ pub(super) static TEXTS: Texts = Texts {
     mail_invite_body: |who, title, link| format!("Hi,\n\n{who} wants to start the initiative \u{201c}{title}\u{201d} with you on Buurtfonds.\nWill you join? Open this link and sign in or create an account:\n\n{link}\n\nDo you not know this person? Then there is nothing to do.\n\nBest wishes,\nBuurtfonds\n"),
     wizard: &super::wizard::EN,
     coach: &super::coach::EN,
+    admin: &super::admin::EN,
 };

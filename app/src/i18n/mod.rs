@@ -4,11 +4,13 @@
 //! error, so English is always complete. Components read the language from
 //! context with [`use_lang`] and the strings with [`use_texts`].
 
+mod admin;
 mod coach;
 mod en;
 mod nl;
 mod wizard;
 
+pub use admin::AdminTexts;
 pub use coach::CoachTexts;
 pub use wizard::WizardTexts;
 
@@ -243,6 +245,8 @@ pub struct Texts {
     pub wizard: &'static WizardTexts,
     /// The coach's pages.
     pub coach: &'static CoachTexts,
+    /// The administration pages.
+    pub admin: &'static AdminTexts,
 }
 
 impl Texts {
@@ -262,6 +266,7 @@ impl Texts {
                 .wizard
                 .error(other)
                 .or_else(|| self.coach.error(other))
+                .or_else(|| self.admin.error(other))
                 .map_or_else(|| self.err_generic.into(), Into::into),
         }
     }
@@ -294,6 +299,8 @@ impl Texts {
             "joined" => Some(self.wizard.notice_joined),
             "account_erased" => Some(self.wizard.notice_account_erased),
             "step_done" => Some(self.coach.notice_step_done),
+            "saved" => Some(self.admin.notice_saved),
+            "coach_invited" => Some(self.admin.notice_coach_invited),
             _ => None,
         }
     }

@@ -152,4 +152,5 @@ pub(super) static TEXTS: Texts = Texts {
     mail_invite_body: |who, title, link| format!("Hallo,\n\n{who} wil samen met jou het initiatief \u{201c}{title}\u{201d} starten bij Buurtfonds.\nDoe je mee? Open deze link en log in of maak een account:\n\n{link}\n\nKen je deze persoon niet? Dan hoef je niets te doen.\n\nGroet,\nBuurtfonds\n"),
     wizard: &super::wizard::NL,
     coach: &super::coach::NL,
+    admin: &super::admin::NL,
 };

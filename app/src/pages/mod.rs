@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod accounts;
+pub mod admin;
 pub mod coach;
 pub mod home;
 pub mod me;

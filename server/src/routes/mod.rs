@@ -1,5 +1,6 @@
 //! Routes that are not Leptos pages or server functions.
 
+pub mod audit;
 pub mod csrf;
 pub mod export;
 pub mod health;
@@ -19,6 +20,7 @@ pub fn router() -> Router<ServerState> {
         .route("/healthz", get(health::healthz))
         .route("/lang/{code}", get(lang::switch))
         .route("/me/export.json", get(export::my_data))
+        .route("/admin/audit.csv", get(audit::csv))
         .route(
             "/propose/{id}/upload",
             // Room above the photo limit, so that a too large photo gets a

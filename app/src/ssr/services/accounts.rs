@@ -249,6 +249,13 @@ pub async fn reset_password(
         .filter(users::Column::Id.eq(user_id))
         .exec(&txn)
         .await?;
+    // The link came by mail: that proves the address (an invited coach's first password).
+    users::Entity::update_many()
+        .col_expr(users::Column::VerifiedAt, Expr::value(Some(now())))
+        .filter(users::Column::Id.eq(user_id))
+        .filter(users::Column::VerifiedAt.is_null())
+        .exec(&txn)
+        .await?;
     session::destroy_all(&txn, user_id).await?;
     txn.commit().await?;
     Ok(user_id)
@@ -302,6 +309,90 @@ async fn use_token<C: ConnectionTrait>(
         return Err(AccountError::BadToken);
     }
     Ok(row.user_id)
+}
+
+/// How long the link in a coach's invitation works.
+pub const COACH_INVITE_DAYS: i64 = 7;
+
+/// Invites `email` as neighbourhood coach: a new account without a password
+/// (or an existing resident made coach) and a mail with a link to choose a
+/// password. Admins stay admins.
+///
+/// # Errors
+/// [`AccountError::Invalid`] for a bad address or name, or a service error.
+pub async fn invite_coach(
+    db: &DatabaseConnection,
+    email: &str,
+    name: &str,
+    mail: &MailContext<'_>,
+) -> Result<i64, AccountError> {
+    let email = normalise_email(email);
+    let mut errors = Vec::new();
+    if !validator::ValidateEmail::validate_email(&email) || email.len() > 254 {
+        errors.push(FieldError {
+            field: "email".into(),
+            code: "email_invalid".into(),
+        });
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        errors.push(FieldError {
+            field: "display_name".into(),
+            code: "name_length".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(AccountError::Invalid(errors));
+    }
+    let txn = db.begin().await?;
+    let existing = users::Entity::find()
+        .filter(users::Column::Email.eq(&email))
+        .filter(users::Column::ErasedAt.is_null())
+        .one(&txn)
+        .await?;
+    let id = match existing {
+        Some(u) => {
+            if u.role == Role::Resident.as_str() {
+                users::Entity::update_many()
+                    .col_expr(users::Column::Role, Expr::value(Role::Coach.as_str()))
+                    .col_expr(users::Column::UpdatedAt, Expr::value(now()))
+                    .filter(users::Column::Id.eq(u.id))
+                    .exec(&txn)
+                    .await?;
+            }
+            u.id
+        }
+        None => {
+            users::Entity::insert(users::ActiveModel {
+                email: Set(email.clone()),
+                password_hash: Set(None),
+                display_name: Set(name.to_string()),
+                public_name_consent: Set(false),
+                role: Set(Role::Coach.as_str().into()),
+                locale: Set(mail.lang.code().into()),
+                stripe_payouts_enabled: Set(false),
+                created_at: Set(now()),
+                updated_at: Set(now()),
+                ..Default::default()
+            })
+            .exec(&txn)
+            .await?
+            .last_insert_id
+        }
+    };
+    let token = issue_token(&txn, id, RESET, Duration::days(COACH_INVITE_DAYS)).await?;
+    let t = mail.lang.texts();
+    let link = format!("{}/reset?token={token}", mail.public_url);
+    mail.mailer
+        .send(
+            &txn,
+            &email,
+            t.admin.mail_coach_subject,
+            &(t.admin.mail_coach_body)(name, &link),
+        )
+        .await?;
+    txn.commit().await?;
+    Ok(id)
 }
 
 /// Erases an account after the password is confirmed. Personal data goes:

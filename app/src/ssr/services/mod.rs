@@ -1,6 +1,7 @@
 //! Queries and mutations, each mutation in one database transaction.
 
 pub mod accounts;
+pub mod admin;
 pub mod coach;
 pub mod export;
 pub mod initiatives;
