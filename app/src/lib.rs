@@ -22,6 +22,7 @@ use pages::admin::{AdminPage, AuditPage};
 use pages::coach::{CoachInitiativePage, CoachPage};
 use pages::me::{MePage, MyInitiativePage};
 use pages::propose::{InvitePage, ProposePage, ResumeDraftPage, WizardPage};
+use pages::public::InitiativePage;
 use pages::{home::HomePage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server only.
@@ -31,8 +32,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let lang = Lang::default();
     provide_context(lang);
-    #[cfg(feature = "ssr")]
-    ssr_shell::set_content_security_policy();
 
     view! {
         <!DOCTYPE html>
@@ -78,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/propose/:id") view=ResumeDraftPage ssr=SsrMode::Async/>
                     <Route path=path!("/propose/:id/:step") view=WizardPage ssr=SsrMode::Async/>
                     <Route path=path!("/invites") view=InvitePage ssr=SsrMode::Async/>
+                    <Route path=path!("/initiatives/:id") view=InitiativePage ssr=SsrMode::Async/>
                     <Route path=path!("/coach") view=CoachPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
@@ -120,31 +120,6 @@ mod ssr_shell {
                     .map(Lang::from_cookie_header)
             })
             .unwrap_or_default()
-    }
-
-    /// A strict CSP for this response: scripts only from this site or with
-    /// this response's nonce, wasm allowed, no framing.
-    pub fn set_content_security_policy() {
-        let Some(nonce) = leptos::nonce::use_nonce() else {
-            return;
-        };
-        let Some(resp) = use_context::<leptos_axum::ResponseOptions>() else {
-            return;
-        };
-        // Under `cargo leptos watch` the page reloads itself over a websocket on another port.
-        let live_reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
-            " ws:"
-        } else {
-            ""
-        };
-        let policy = format!(
-            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-             style-src 'self'; img-src 'self' data:; connect-src 'self'{live_reload}; font-src 'self'; \
-             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-        );
-        if let Ok(value) = http::HeaderValue::from_str(&policy) {
-            resp.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-        }
     }
 }
 

@@ -165,7 +165,13 @@ fn router(settings: &Settings, app_state: AppState, address: SocketAddr) -> Rout
     let app_state = state.app.clone();
     let context = move || {
         provide_context(app_state.clone());
-        leptos::nonce::provide_nonce();
+        // The nonce the CSP middleware made for this request (see `routes::security::page_csp`).
+        let nonce = use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<routes::security::CspNonce>().cloned());
+        match nonce {
+            Some(n) => provide_context(leptos::nonce::Nonce::from_value(n.0)),
+            None => leptos::nonce::provide_nonce(),
+        }
     };
     let routes = generate_route_list(App);
 
@@ -185,12 +191,15 @@ fn router(settings: &Settings, app_state: AppState, address: SocketAddr) -> Rout
         settings.auth_attempts_per_account,
     );
     routes::security::apply(router)
+        .layer(axum::middleware::from_fn(routes::security::page_csp))
         .layer(axum::middleware::from_fn_with_state(
             limits,
             routes::rate_limit::limit,
         ))
         .layer(axum::middleware::from_fn(routes::csrf::protect))
-        .layer(CompressionLayer::new())
+        // Brotli's best quality is far too slow for a multi-megabyte debug wasm;
+        // level 4 keeps most of the gain at a fraction of the time.
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(4)))
         .layer(TraceLayer::new_for_http())
 }
 

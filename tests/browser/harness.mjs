@@ -101,7 +101,12 @@ export async function axeViolations(page) {
 
 /** Waits until the wasm has hydrated the page: the menu button only exists then. */
 export async function waitForHydration(page) {
-  await page.locator('button.menu-toggle').waitFor({ state: 'visible', timeout: 20_000 });
+  try {
+    await page.locator('button.menu-toggle').waitFor({ state: 'visible', timeout: 40_000 });
+  } catch (e) {
+    // Say why: a failed hydration leaves its error on the page.
+    throw new Error(`the page did not hydrate; page errors: ${JSON.stringify(page.errors ?? [])}`, { cause: e });
+  }
 }
 
 /**

@@ -107,6 +107,9 @@ pub struct CoachView {
     pub fund_remaining_cents: Option<i64>,
     /// The bank payout, once recorded: (reference, ISO date).
     pub payout: Option<(String, String)>,
+    /// Today on the server (ISO date): the default payout date. The browser
+    /// has no clock the app may rely on.
+    pub today: String,
 }
 
 /// The coach's queue. Residents get 403, visitors go to sign in.

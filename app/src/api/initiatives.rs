@@ -26,3 +26,51 @@ pub async fn recent_funded() -> Result<Vec<InitiativeCard>, ServerFnError> {
         .await
         .map_err(|e| e.into_server_error())
 }
+
+/// One public initiative: the story, what it cost and what came of it. No
+/// private data; the initiator's name only with consent; helpers unnamed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicInitiative {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub state: String,
+    pub description: String,
+    pub beneficiaries: String,
+    pub participants: Option<i64>,
+    pub neighbourhood: String,
+    pub neighbourhood_slug: String,
+    /// ISO dates.
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+    pub public_name: Option<String>,
+    pub own_input: String,
+    /// (kind of contribution, description, value in cents)
+    pub strength: Vec<(String, String, Option<i64>)>,
+    /// (item, cents)
+    pub budget: Vec<(String, i64)>,
+    pub own_contribution_cents: i64,
+    pub amount_asked_cents: i64,
+    pub granted_cents: Option<i64>,
+    pub paid_cents: i64,
+    pub cofunded_cents: i64,
+    /// ISO date of the payout.
+    pub funded_on: Option<String>,
+    /// (photo id, alternative text)
+    pub photos: Vec<(i64, String)>,
+    /// (ISO date, step)
+    pub timeline: Vec<(String, String)>,
+    /// What came of it, once reported: (story, participants, spent cents).
+    pub result: Option<(String, i64, i64)>,
+    /// Receipts: how many, and their total.
+    pub receipts: (i64, i64),
+}
+
+/// A public initiative; anything not public answers 404.
+#[server(prefix = "/sf", endpoint = "load_public_initiative", input = server_fn::codec::GetUrl)]
+pub async fn load_public_initiative(id: i64) -> Result<PublicInitiative, ServerFnError> {
+    let state = crate::ssr::serverfn::state()?;
+    crate::ssr::services::initiatives::public(&state.db, id)
+        .await
+        .map_err(|e| e.into_server_error())
+}

@@ -127,8 +127,11 @@ fn browser_cookie(name: &str) -> Option<String> {
 /// A labelled input with an optional hint and the error from `feedback`.
 #[component]
 pub fn Field(
-    /// The form field's name, also the element id.
+    /// The form field's name, also the element id unless `id` is given.
     name: &'static str,
+    /// The element id, when a page has several fields of this name.
+    #[prop(optional)]
+    id: Option<&'static str>,
     label: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] hint: Option<String>,
@@ -152,8 +155,9 @@ pub fn Field(
             .error(name)
             .map(|code| t.error_message(&code))
     };
-    let hint_id = format!("{name}-hint");
-    let error_id = format!("{name}-error");
+    let element_id = id.unwrap_or(name);
+    let hint_id = format!("{element_id}-hint");
+    let error_id = format!("{element_id}-error");
     let described = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         let has_hint = hint.is_some();
@@ -180,11 +184,11 @@ pub fn Field(
     };
     view! {
         <div class="field" class:has-error=move || error().is_some()>
-            <label for=name>{label}</label>
+            <label for=element_id>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             {move || error().map(|e| view! { <p class="error" id=error_id.clone()>{e}</p> })}
             <input
-                id=name
+                id=element_id
                 name=name
                 type=kind
                 inputmode=inputmode
@@ -222,6 +226,9 @@ pub fn Notice(text: &'static str) -> impl IntoView {
 #[component]
 pub fn TextArea(
     name: &'static str,
+    /// The element id, when a page has several fields of this name.
+    #[prop(optional)]
+    id: Option<&'static str>,
     label: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] maxlength: Option<u64>,
@@ -236,8 +243,9 @@ pub fn TextArea(
             .error(name)
             .map(|code| t.error_message(&code))
     };
-    let hint_id = format!("{name}-hint");
-    let error_id = format!("{name}-error");
+    let element_id = id.unwrap_or(name);
+    let hint_id = format!("{element_id}-hint");
+    let error_id = format!("{element_id}-error");
     let described = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         let has_hint = hint.is_some();
@@ -263,11 +271,11 @@ pub fn TextArea(
     let text = value.clone();
     view! {
         <div class="field" class:has-error=move || error().is_some()>
-            <label for=name>{label}</label>
+            <label for=element_id>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             {move || error().map(|e| view! { <p class="error" id=error_id.clone()>{e}</p> })}
             <textarea
-                id=name
+                id=element_id
                 name=name
                 rows=rows
                 maxlength=maxlength

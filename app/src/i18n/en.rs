@@ -153,4 +153,5 @@ pub(super) static TEXTS: Texts = Texts {
     wizard: &super::wizard::EN,
     coach: &super::coach::EN,
     admin: &super::admin::EN,
+    public: &super::public::EN,
 };

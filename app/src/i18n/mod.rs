@@ -8,10 +8,12 @@ mod admin;
 mod coach;
 mod en;
 mod nl;
+mod public;
 mod wizard;
 
 pub use admin::AdminTexts;
 pub use coach::CoachTexts;
+pub use public::PublicTexts;
 pub use wizard::WizardTexts;
 
 use leptos::prelude::*;
@@ -247,6 +249,8 @@ pub struct Texts {
     pub coach: &'static CoachTexts,
     /// The administration pages.
     pub admin: &'static AdminTexts,
+    /// The public pages.
+    pub public: &'static PublicTexts,
 }
 
 impl Texts {

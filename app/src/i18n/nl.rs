@@ -153,4 +153,5 @@ pub(super) static TEXTS: Texts = Texts {
     wizard: &super::wizard::NL,
     coach: &super::coach::NL,
     admin: &super::admin::NL,
+    public: &super::public::NL,
 };

@@ -88,7 +88,7 @@ fn QueueSection(
 
 /// One fund's figures, with its neighbourhoods.
 #[component]
-pub fn Budget(budget: FundBudget) -> impl IntoView {
+pub fn Budget(budget: FundBudget) -> AnyView {
     let t = use_texts();
     let c = t.coach;
     let lang = use_lang();
@@ -135,6 +135,7 @@ pub fn Budget(budget: FundBudget) -> impl IntoView {
             </div>
         </article>
     }
+    .into_any()
 }
 
 /// Every form of the initiative page, so that it reloads after any of them.
@@ -290,9 +291,9 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
                 let feedback = page_feedback("step_approve", actions.step);
                 view! {
                     <StepForm id step="approve" label=c.approve action=actions.step primary=true>
-                        <Field name="amount" label=c.approve_amount inputmode="decimal"
+                        <Field name="amount" id="approve-amount" label=c.approve_amount inputmode="decimal"
                             hint=(c.approve_hint)(&asked, &mandate) initial=approve_value.clone() feedback/>
-                        <TextArea name="reason" label=c.approve_conditions maxlength=REASON_MAX as u64 rows=2 feedback/>
+                        <TextArea name="reason" id="approve-reason" label=c.approve_conditions maxlength=REASON_MAX as u64 rows=2 feedback/>
                     </StepForm>
                 }
             })}
@@ -305,7 +306,7 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
                 let feedback = page_feedback("step_ask_changes", actions.step);
                 view! {
                     <StepForm id step="ask_changes" label=c.ask_changes action=actions.step>
-                        <TextArea name="reason" label=c.ask_changes_label maxlength=REASON_MAX as u64 rows=3 feedback/>
+                        <TextArea name="reason" id="ask_changes-reason" label=c.ask_changes_label maxlength=REASON_MAX as u64 rows=3 feedback/>
                     </StepForm>
                 }
             })}
@@ -313,13 +314,13 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
                 let feedback = page_feedback("step_reject", actions.step);
                 view! {
                     <StepForm id step="reject" label=c.reject action=actions.step danger=true>
-                        <TextArea name="reason" label=c.reject_label maxlength=REASON_MAX as u64 rows=3 feedback/>
+                        <TextArea name="reason" id="reject-reason" label=c.reject_label maxlength=REASON_MAX as u64 rows=3 feedback/>
                     </StepForm>
                 }
             })}
             {may("pay_out").then(|| {
                 let feedback = page_feedback("payout", actions.payout);
-                let today = chrono::Utc::now().date_naive().to_string();
+                let today = d.today.clone();
                 view! {
                     <h3>{c.payout_title}</h3>
                     <ErrorSummary feedback/>
@@ -336,7 +337,7 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
                 let feedback = page_feedback("step_cancel", actions.step);
                 view! {
                     <StepForm id step="cancel" label=c.cancel action=actions.step danger=true>
-                        <TextArea name="reason" label=c.cancel_label maxlength=REASON_MAX as u64 rows=2 feedback/>
+                        <TextArea name="reason" id="cancel-reason" label=c.cancel_label maxlength=REASON_MAX as u64 rows=2 feedback/>
                     </StepForm>
                 }
             })}

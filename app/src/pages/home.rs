@@ -54,7 +54,7 @@ fn Card(card: InitiativeCard) -> impl IntoView {
                 " "
                 <span>{card.neighbourhood.clone()}</span>
             </p>
-            <h3>{card.title.clone()}</h3>
+            <h3 class="card-title"><a href=format!("/initiatives/{}", card.id)>{card.title.clone()}</a></h3>
             {card.public_name.clone().map(|n| view! { <p class="byline">{(t.by_name)(&n)}</p> })}
             <p class="amount">
                 <span class="label">{t.granted}": "</span>

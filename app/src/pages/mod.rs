@@ -7,3 +7,4 @@ pub mod home;
 pub mod me;
 pub mod not_found;
 pub mod propose;
+pub mod public;

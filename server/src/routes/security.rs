@@ -37,3 +37,44 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
             }
         })
 }
+
+/// The nonce of one response, made before the page renders: the page puts
+/// it on its inline scripts, [`page_csp`] puts it in the header.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+/// Gives every request a fresh nonce and every HTML response the strict
+/// policy with that nonce (pages render inline hydration scripts). Set here
+/// rather than from inside the render, so no page can end up without it.
+pub async fn page_csp(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        // Under `cargo leptos watch` the page reloads itself over a websocket on another port.
+        let live_reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
+            " ws:"
+        } else {
+            ""
+        };
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'{live_reload}; font-src 'self'; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        );
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}

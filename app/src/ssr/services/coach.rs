@@ -475,6 +475,7 @@ pub async fn detail(
         mandate_cents: mandate(db, user).await?,
         fund_remaining_cents,
         payout,
+        today: chrono::Utc::now().date_naive().to_string(),
     })
 }
 

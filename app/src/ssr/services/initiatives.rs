@@ -67,3 +67,109 @@ pub async fn recent_funded<C: ConnectionTrait>(
         })
         .collect())
 }
+
+/// One public initiative as anyone may see it.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] when it is not public; a database error.
+pub async fn public<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<crate::api::initiatives::PublicInitiative, ServiceError> {
+    use crate::domain::ledger::AccountKey;
+    use crate::ssr::entities::{
+        budget_lines, events, own_strength_lines, photos, receipts, reports,
+    };
+    use crate::ssr::services::ledger;
+    let i = initiatives::Entity::find_by_id(id)
+        .filter(initiatives::Column::IsPublic.eq(true))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let area = match i.neighbourhood_id {
+        Some(n) => neighbourhoods::Entity::find_by_id(n).one(db).await?,
+        None => None,
+    };
+    let public_name = users::Entity::find_by_id(i.initiator_id)
+        .filter(users::Column::PublicNameConsent.eq(true))
+        .filter(users::Column::ErasedAt.is_null())
+        .one(db)
+        .await?
+        .and_then(|u| u.public_name);
+    let strength = own_strength_lines::Entity::find()
+        .filter(own_strength_lines::Column::InitiativeId.eq(id))
+        .order_by_asc(own_strength_lines::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.contribution_kind, l.description, l.value_cents))
+        .collect();
+    let budget = budget_lines::Entity::find()
+        .filter(budget_lines::Column::InitiativeId.eq(id))
+        .order_by_asc(budget_lines::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.item, l.cents))
+        .collect();
+    let pictures = photos::Entity::find()
+        .filter(photos::Column::InitiativeId.eq(id))
+        .order_by_asc(photos::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.alt_text))
+        .collect();
+    let timeline = events::Entity::find()
+        .filter(events::Column::InitiativeId.eq(id))
+        .filter(events::Column::Action.is_not_in(["message", "edit"]))
+        .order_by_asc(events::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.at.date_naive().to_string(), e.action))
+        .collect();
+    let result = reports::Entity::find()
+        .filter(reports::Column::InitiativeId.eq(id))
+        .filter(reports::Column::AcceptedAt.is_not_null())
+        .one(db)
+        .await?
+        .map(|r| (r.story, i64::from(r.participants), r.spent_cents));
+    let receipt_rows = receipts::Entity::find()
+        .filter(receipts::Column::InitiativeId.eq(id))
+        .all(db)
+        .await?;
+    let receipts = (
+        i64::try_from(receipt_rows.len()).unwrap_or(i64::MAX),
+        receipt_rows.iter().map(|r| r.cents).sum(),
+    );
+    Ok(crate::api::initiatives::PublicInitiative {
+        id,
+        title: i.title,
+        kind: i.kind,
+        state: i.state,
+        description: i.description,
+        beneficiaries: i.beneficiaries,
+        participants: i.participants_expected.map(i64::from),
+        neighbourhood: area.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
+        neighbourhood_slug: area.map(|a| a.slug).unwrap_or_default(),
+        starts_on: i.starts_on.map(|d| d.to_string()),
+        ends_on: i.ends_on.map(|d| d.to_string()),
+        public_name,
+        own_input: i.own_input.unwrap_or_default(),
+        strength,
+        budget,
+        own_contribution_cents: i.own_contribution_cents,
+        amount_asked_cents: i.amount_asked_cents,
+        granted_cents: i.amount_approved_cents,
+        paid_cents: ledger::balance(db, AccountKey::InitiativePaid(id)).await?.0,
+        cofunded_cents: ledger::balance(db, AccountKey::InitiativeCofunded(id))
+            .await?
+            .0,
+        funded_on: i.funded_at.map(|d| d.date_naive().to_string()),
+        photos: pictures,
+        timeline,
+        result,
+        receipts,
+    })
+}

@@ -1,0 +1,102 @@
+//! The public side: `/initiatives/:id`, one initiative — its story, what the
+//! neighbourhood brings itself, every euro, the timeline and what came of it.
+
+use crate::api::initiatives::load_public_initiative;
+use crate::domain::Cents;
+use crate::i18n::{use_lang, use_texts};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn InitiativePage() -> impl IntoView {
+    let t = use_texts();
+    let p = t.public;
+    let w = t.wizard;
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let initiative = Resource::new_blocking(id, load_public_initiative);
+    let money = move |c: i64| lang.money(Cents(c));
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || initiative.get().map(|r| match r {
+                Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+                Ok(i) => view! {
+                    <Title text=i.title.clone()/>
+                    <article class="initiative">
+                        <p class="card-meta"><span class="tag">{t.kind(&i.kind)}</span>" "
+                            <span class="tag state">{t.state(&i.state)}</span>" "{i.neighbourhood.clone()}</p>
+                        <h1>{i.title.clone()}</h1>
+                        {i.public_name.clone().map(|n| view! { <p class="byline">{(t.by_name)(&n)}</p> })}
+                        {i.funded_on.clone().map(|d| view! { <p class="card-date">{(t.funded_on)(&lang.date(&d))}</p> })}
+                        <ul class="photos">
+                            {i.photos.iter().map(|(id, alt)| view! {
+                                <li><img src=format!("/photos/{id}") alt=alt.clone() width="320"/></li>
+                            }).collect_view()}
+                        </ul>
+                        <section aria-labelledby="story-title">
+                            <h2 id="story-title">{p.story_title}</h2>
+                            <p>{i.description.clone()}</p>
+                            <p><strong>{p.for_whom}": "</strong>{i.beneficiaries.clone()}
+                                {i.participants.map(|n| format!(" — {}", (w.participants_value)(n)))}</p>
+                            {i.starts_on.clone().map(|s| view! {
+                                <p><strong>{p.when}": "</strong>{lang.date(&s)}{i.ends_on.clone().map(|e| format!(" – {}", lang.date(&e)))}</p>
+                            })}
+                        </section>
+                        <div class="side-by-side">
+                            <section aria-labelledby="strength-title">
+                                <h2 id="strength-title">{p.own_strength_title}</h2>
+                                <p>{i.own_input.clone()}</p>
+                                <ul>
+                                    {i.strength.iter().map(|(kind, what, value)| view! {
+                                        <li>{w.contribution(kind)}": "{what.clone()}{value.map(|v| format!(" ({})", money(v)))}</li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                            <section aria-labelledby="money-title">
+                                <h2 id="money-title">{p.money_title}</h2>
+                                <ul>
+                                    {i.budget.iter().map(|(item, cents)| view! { <li>{item.clone()}": "{money(*cents)}</li> }).collect_view()}
+                                </ul>
+                                <dl class="figures">
+                                    <div><dt>{p.total_cost}</dt><dd>{money(i.budget.iter().map(|(_, c)| c).sum())}</dd></div>
+                                    <div><dt>{p.own_contribution}</dt><dd>{money(i.own_contribution_cents)}</dd></div>
+                                    <div><dt>{p.asked}</dt><dd>{money(i.amount_asked_cents)}</dd></div>
+                                    {i.granted_cents.map(|g| view! { <div><dt>{p.granted}</dt><dd><strong>{money(g)}</strong></dd></div> })}
+                                    <div><dt>{p.paid}</dt><dd>{money(i.paid_cents)}</dd></div>
+                                    <div><dt>{p.cofunded}</dt><dd>{money(i.cofunded_cents)}</dd></div>
+                                </dl>
+                            </section>
+                        </div>
+                        <section aria-labelledby="result-title">
+                            <h2 id="result-title">{p.result_title}</h2>
+                            {match i.result.clone() {
+                                Some((story, n, spent)) => view! {
+                                    <p>{story}</p>
+                                    <p>{(p.result_figures)(n, &money(spent))}</p>
+                                }.into_any(),
+                                None => view! { <p>{p.result_pending}</p> }.into_any(),
+                            }}
+                            {(i.receipts.0 > 0).then(|| view! { <p>{(p.receipts)(i.receipts.0, &money(i.receipts.1))}</p> })}
+                        </section>
+                        <section aria-labelledby="timeline-title">
+                            <h2 id="timeline-title">{p.timeline_title}</h2>
+                            <ol class="timeline">
+                                {i.timeline.iter().map(|(on, step)| view! {
+                                    <li><span class="when">{lang.date(on)}</span>" "<strong>{t.action(step)}</strong></li>
+                                }).collect_view()}
+                            </ol>
+                        </section>
+                    </article>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
