@@ -29,7 +29,12 @@ impl ServiceError {
     pub fn status_code(&self) -> u16 {
         match self {
             ServiceError::NotFound => 404,
-            ServiceError::Transition(TransitionError::Forbidden) => 403,
+            // Who may not do this: never the approver co-signing, never above a mandate.
+            ServiceError::Transition(
+                TransitionError::Forbidden
+                | TransitionError::SelfCosign
+                | TransitionError::AboveMandate,
+            ) => 403,
             ServiceError::Transition(_) | ServiceError::Conflict => 409,
             ServiceError::Ledger(_) | ServiceError::Invalid { .. } => 422,
             ServiceError::Database(_) => 500,

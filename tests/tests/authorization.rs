@@ -1,0 +1,495 @@
+//! The authorization matrix: every server function and route that reads or
+//! changes an initiative, a fund or an account, called by every kind of
+//! person, checked against one table. Refused means 403 or 404 for people
+//! who are signed in, a redirect to sign in for visitors — and nothing
+//! changed in the database.
+
+use app::ssr::entities::{
+    co_initiators, coach_mandates, coach_neighbourhoods, events, initiatives, ledger_entries,
+    messages, neighbourhoods, payouts,
+};
+use app::ssr::services::now;
+use buurtfonds_tests::{spawn_app, TestApp};
+use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait, QueryOrder};
+
+/// The kinds of person, each a demo account chosen per initiative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Visitor,
+    Owner,
+    OtherResident,
+    CoInitiator,
+    /// A coach of the initiative's neighbourhood (its claiming coach once claimed).
+    CoachOwn,
+    /// A coach of another neighbourhood.
+    CoachOther,
+    Admin,
+}
+
+use Who::*;
+
+const EVERYONE: [Who; 7] = [
+    Visitor,
+    Owner,
+    OtherResident,
+    CoInitiator,
+    CoachOwn,
+    CoachOther,
+    Admin,
+];
+
+/// The initiative a row is about, and who is who for it.
+#[derive(Debug, Clone, Copy)]
+struct Case {
+    title: &'static str,
+    owner: &'static str,
+    other: &'static str,
+    co: &'static str,
+    coach_own: &'static str,
+    coach_other: &'static str,
+}
+
+const SANNE: &str = "sanne.coach@buurtfonds.test";
+const JORIS: &str = "joris.coach@buurtfonds.test";
+
+/// Draft in Centrum (Sanne's after the fixture).
+const DRAFT: Case = Case {
+    title: "Computercursus voor beginners",
+    owner: "kees@buurtfonds.test",
+    other: "ahmed@buurtfonds.test",
+    co: "lotte@buurtfonds.test",
+    coach_own: SANNE,
+    coach_other: JORIS,
+};
+/// Submitted in the Rivierenwijk (Sanne's), not claimed yet.
+const SUBMITTED: Case = Case {
+    title: "Taalcafé in de bibliotheek",
+    owner: "maria@buurtfonds.test",
+    other: "ahmed@buurtfonds.test",
+    co: "kees@buurtfonds.test",
+    coach_own: SANNE,
+    coach_other: JORIS,
+};
+/// In review in Centrum, claimed by Sanne.
+const IN_REVIEW: Case = Case {
+    title: "Burendag met barbecue op het plein",
+    owner: "ahmed@buurtfonds.test",
+    other: "kees@buurtfonds.test",
+    co: "lotte@buurtfonds.test",
+    coach_own: SANNE,
+    coach_other: JORIS,
+};
+/// Awaiting a co-signature in the Rivierenwijk, approved by Sanne.
+const AWAITING: Case = Case {
+    title: "Opleiding fietsenmaker volgen",
+    owner: "ahmed@buurtfonds.test",
+    other: "kees@buurtfonds.test",
+    co: "lotte@buurtfonds.test",
+    coach_own: SANNE,
+    coach_other: JORIS,
+};
+/// Approved in the Vogelbuurt, claimed by Joris.
+const APPROVED: Case = Case {
+    title: "Huiswerkklas in de Vogelbuurt",
+    owner: "maria@buurtfonds.test",
+    other: "ahmed@buurtfonds.test",
+    co: "kees@buurtfonds.test",
+    coach_own: JORIS,
+    coach_other: SANNE,
+};
+
+impl Case {
+    fn email(&self, who: Who) -> Option<&'static str> {
+        match who {
+            Visitor => None,
+            Owner => Some(self.owner),
+            OtherResident => Some(self.other),
+            CoInitiator => Some(self.co),
+            CoachOwn => Some(self.coach_own),
+            CoachOther => Some(self.coach_other),
+            Admin => Some("admin@buurtfonds.test"),
+        }
+    }
+}
+
+/// One request of the matrix. `{id}` in the path or a field is the case's
+/// initiative, `{sanne}` Sanne's user id.
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    fields: &'static [(&'static str, &'static str)],
+    case: Case,
+    allowed: &'static [Who],
+    /// Whether an allowed call changes something (then only the first allowed one is made, last).
+    changes: bool,
+}
+
+const fn get(path: &'static str, case: Case, allowed: &'static [Who]) -> Row {
+    Row {
+        method: "GET",
+        path,
+        fields: &[],
+        case,
+        allowed,
+        changes: false,
+    }
+}
+
+const fn post(
+    path: &'static str,
+    fields: &'static [(&'static str, &'static str)],
+    case: Case,
+    allowed: &'static [Who],
+) -> Row {
+    Row {
+        method: "POST",
+        path,
+        fields,
+        case,
+        allowed,
+        changes: true,
+    }
+}
+
+const SIGNED_IN: &[Who] = &[
+    Owner,
+    OtherResident,
+    CoInitiator,
+    CoachOwn,
+    CoachOther,
+    Admin,
+];
+
+fn table() -> Vec<Row> {
+    vec![
+        get("/me", SUBMITTED, SIGNED_IN),
+        get("/me/export.json", SUBMITTED, SIGNED_IN),
+        get(
+            "/sf/my_initiative?id={id}",
+            SUBMITTED,
+            &[Owner, CoInitiator],
+        ),
+        get("/me/initiatives/{id}", SUBMITTED, &[Owner, CoInitiator]),
+        get("/sf/load_draft?id={id}", DRAFT, &[Owner, CoInitiator]),
+        get("/propose/{id}/budget", DRAFT, &[Owner, CoInitiator]),
+        get("/sf/coach_queue", SUBMITTED, &[CoachOwn, CoachOther, Admin]),
+        get(
+            "/sf/coach_initiative?id={id}",
+            IN_REVIEW,
+            &[CoachOwn, Admin],
+        ),
+        get(
+            "/sf/coach_initiative?id={id}",
+            AWAITING,
+            &[CoachOwn, CoachOther, Admin],
+        ),
+        get("/sf/admin_overview", SUBMITTED, &[Admin]),
+        get("/admin/audit", SUBMITTED, &[Admin]),
+        get("/admin", SUBMITTED, &[Admin]),
+        get("/coach", SUBMITTED, &[CoachOwn, CoachOther, Admin]),
+        get("/admin/audit.csv", SUBMITTED, &[Admin]),
+        post(
+            "/sf/save_people",
+            &[
+                ("id", "{id}"),
+                ("beneficiaries", "Buren uit de straat"),
+                ("participants", "9"),
+            ],
+            DRAFT,
+            &[Owner, CoInitiator],
+        ),
+        post(
+            "/sf/add_budget_line",
+            &[("id", "{id}"), ("item", "Koffie"), ("amount", "12")],
+            DRAFT,
+            &[Owner, CoInitiator],
+        ),
+        post(
+            "/sf/invite_co_initiator",
+            &[("id", "{id}"), ("email", "nieuw@example.org")],
+            DRAFT,
+            &[Owner],
+        ),
+        post("/sf/submit_initiative", &[("id", "{id}")], DRAFT, &[Owner]),
+        post(
+            "/sf/withdraw_initiative",
+            &[("id", "{id}"), ("confirm", "yes")],
+            SUBMITTED,
+            &[Owner],
+        ),
+        post(
+            "/sf/send_message",
+            &[("initiative_id", "{id}"), ("body", "Een vraag")],
+            SUBMITTED,
+            &[Owner, CoInitiator, Admin],
+        ),
+        post(
+            "/sf/coach_message",
+            &[("id", "{id}"), ("body", "Een antwoord")],
+            IN_REVIEW,
+            &[Owner, CoInitiator, CoachOwn, Admin],
+        ),
+        post(
+            "/sf/coach_step",
+            &[("id", "{id}"), ("step", "claim")],
+            SUBMITTED,
+            &[CoachOwn],
+        ),
+        post(
+            "/sf/coach_step",
+            &[
+                ("id", "{id}"),
+                ("step", "ask_changes"),
+                ("reason", "Waarom?"),
+            ],
+            IN_REVIEW,
+            &[CoachOwn],
+        ),
+        post(
+            "/sf/coach_step",
+            &[("id", "{id}"), ("step", "approve"), ("amount", "100")],
+            IN_REVIEW,
+            &[CoachOwn],
+        ),
+        post(
+            "/sf/coach_step",
+            &[("id", "{id}"), ("step", "reject"), ("reason", "Past niet")],
+            IN_REVIEW,
+            &[CoachOwn],
+        ),
+        post(
+            "/sf/coach_step",
+            &[("id", "{id}"), ("step", "co_sign")],
+            AWAITING,
+            &[Admin, CoachOther],
+        ),
+        post(
+            "/sf/coach_step",
+            &[
+                ("id", "{id}"),
+                ("step", "cancel"),
+                ("reason", "Gaat niet door"),
+            ],
+            APPROVED,
+            &[CoachOwn, Admin],
+        ),
+        post(
+            "/sf/record_payout",
+            &[
+                ("id", "{id}"),
+                ("reference", "NL-1"),
+                ("transferred_on", "2026-11-01"),
+            ],
+            APPROVED,
+            &[CoachOwn, Admin],
+        ),
+        post(
+            "/sf/save_neighbourhood",
+            &[("slug", "nieuw"), ("name", "Nieuw"), ("description", "")],
+            SUBMITTED,
+            &[Admin],
+        ),
+        post(
+            "/sf/set_mandate",
+            &[("coach_id", "{sanne}"), ("mandate", "1")],
+            SUBMITTED,
+            &[Admin],
+        ),
+        post(
+            "/sf/toggle_coach_neighbourhood",
+            &[("coach_id", "{sanne}"), ("neighbourhood_id", "{nbh}")],
+            SUBMITTED,
+            &[Admin],
+        ),
+        post(
+            "/sf/invite_coach",
+            &[
+                ("display_name", "Nieuwe coach"),
+                ("email", "coach2@example.org"),
+            ],
+            SUBMITTED,
+            &[Admin],
+        ),
+    ]
+}
+
+/// Demo data, with Joris no longer coaching Centrum (so Centrum has one
+/// coach) and a co-initiator on every initiative of the table.
+async fn fixture(app: &TestApp) {
+    app.seed_demo().await;
+    let joris = app.user_id(JORIS).await;
+    let centrum = app.initiative(DRAFT.title).await.neighbourhood_id.unwrap();
+    coach_neighbourhoods::Entity::delete_by_id((joris, centrum))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    for case in [DRAFT, SUBMITTED, IN_REVIEW, AWAITING, APPROVED] {
+        let id = app.initiative(case.title).await.id;
+        co_initiators::Entity::insert(co_initiators::ActiveModel {
+            initiative_id: Set(id),
+            email: Set(case.co.into()),
+            user_id: Set(Some(app.user_id(case.co).await)),
+            invited_at: Set(now()),
+            accepted_at: Set(Some(now())),
+            token_hash: Set(None),
+            ..Default::default()
+        })
+        .exec_without_returning(&app.db)
+        .await
+        .unwrap();
+    }
+}
+
+/// Everything a refused call could have changed.
+async fn fingerprint(app: &TestApp) -> String {
+    let db = &app.db;
+    let states: Vec<(i64, String, Option<i64>, String)> = initiatives::Entity::find()
+        .order_by_asc(initiatives::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.id, i.state, i.coach_id, i.beneficiaries))
+        .collect();
+    format!(
+        "{states:?} events={} messages={} ledger={} payouts={} co={} nbh={} mandates={:?} links={}",
+        events::Entity::find().count(db).await.unwrap(),
+        messages::Entity::find().count(db).await.unwrap(),
+        ledger_entries::Entity::find().count(db).await.unwrap(),
+        payouts::Entity::find().count(db).await.unwrap(),
+        co_initiators::Entity::find().count(db).await.unwrap(),
+        neighbourhoods::Entity::find().count(db).await.unwrap(),
+        coach_mandates::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.max_cents)
+            .collect::<Vec<_>>(),
+        coach_neighbourhoods::Entity::find()
+            .count(db)
+            .await
+            .unwrap(),
+    )
+}
+
+async fn call(app: &TestApp, row: &Row, id: i64, sanne: i64, nbh: i64) -> reqwest::Response {
+    let fill = |v: &str| {
+        v.replace("{id}", &id.to_string())
+            .replace("{sanne}", &sanne.to_string())
+            .replace("{nbh}", &nbh.to_string())
+    };
+    let path = fill(row.path);
+    if row.method == "GET" {
+        return app
+            .client
+            .get(format!("{}{path}", app.address))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+    }
+    let values: Vec<(String, String)> = row
+        .fields
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), fill(v)))
+        .collect();
+    let pairs: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    app.post_form(&path, &pairs).await
+}
+
+async fn become_(app: &TestApp, email: Option<&str>) {
+    app.post_form("/sf/sign_out", &[]).await;
+    if let Some(email) = email {
+        app.sign_in(email).await;
+    }
+}
+
+#[tokio::test]
+async fn every_function_and_route_answers_each_kind_of_person_as_the_table_says() {
+    for row in table() {
+        let app = spawn_app().await;
+        fixture(&app).await;
+        let id = app.initiative(row.case.title).await.id;
+        let sanne = app.user_id(SANNE).await;
+        let nbh = app
+            .initiative(SUBMITTED.title)
+            .await
+            .neighbourhood_id
+            .unwrap();
+        let what = format!("{} {} ({})", row.method, row.path, row.case.title);
+        for who in EVERYONE.into_iter().filter(|w| !row.allowed.contains(w)) {
+            become_(&app, row.case.email(who)).await;
+            let before = fingerprint(&app).await;
+            let resp = call(&app, &row, id, sanne, nbh).await;
+            let status = resp.status().as_u16();
+            let to = resp
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            if who == Visitor {
+                assert!(
+                    (matches!(status, 302 | 303) && to.starts_with("/login")) || status == 401,
+                    "{what}: a visitor is sent to sign in, got {status} {to}"
+                );
+            } else {
+                assert!(
+                    status == 403 || status == 404,
+                    "{what}: {who:?} is refused, got {status} {to}"
+                );
+            }
+            assert_eq!(
+                fingerprint(&app).await,
+                before,
+                "{what}: {who:?} changed nothing"
+            );
+        }
+        let allowed: Vec<Who> = if row.changes {
+            row.allowed.iter().copied().take(1).collect()
+        } else {
+            row.allowed.to_vec()
+        };
+        for who in allowed {
+            become_(&app, row.case.email(who)).await;
+            let resp = call(&app, &row, id, sanne, nbh).await;
+            let status = resp.status().as_u16();
+            let to = resp
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                status == 200 || (matches!(status, 302 | 303) && !to.starts_with("/login")),
+                "{what}: {who:?} is allowed, got {status} {to}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_second_coach_with_enough_mandate_may_co_sign_but_the_approver_may_not() {
+    let app = spawn_app().await;
+    fixture(&app).await;
+    let id = app.initiative(AWAITING.title).await.id.to_string();
+    become_(&app, Some(SANNE)).await;
+    let resp = app
+        .post_form("/sf/coach_step", &[("id", &id), ("step", "co_sign")])
+        .await;
+    assert!(resp.status().is_client_error());
+    assert_eq!(
+        app.initiative(AWAITING.title).await.state,
+        "awaiting_cosign"
+    );
+    become_(&app, Some(JORIS)).await;
+    let resp = app
+        .post_form("/sf/coach_step", &[("id", &id), ("step", "co_sign")])
+        .await;
+    assert_eq!(resp.status(), 302);
+    assert_eq!(app.initiative(AWAITING.title).await.state, "approved");
+}
