@@ -509,3 +509,45 @@ async fn an_exhausted_fund_says_so_next_to_the_amount_and_changes_nothing() {
     assert_eq!(i.state, "in_review");
     assert_eq!(i.amount_approved_cents, None);
 }
+
+#[tokio::test]
+async fn cancelling_an_approved_initiative_returns_its_money_to_the_fund() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let approved = app.initiative("Huiswerkklas in de Vogelbuurt").await;
+    let fund = approved.fund_id.unwrap();
+    let before = ledger::fund_figures(&app.db, fund).await.unwrap();
+    app.sign_in(JORIS).await;
+    let id = approved.id.to_string();
+    // A reason is needed.
+    let resp = app
+        .post_form("/sf/coach_step", &[("id", &id), ("step", "cancel")])
+        .await;
+    assert_eq!(location(&resp), format!("/coach/initiatives/{id}"));
+    assert_eq!(app.initiative(&approved.title).await.state, "approved");
+    app.post_form(
+        "/sf/coach_step",
+        &[
+            ("id", &id),
+            ("step", "cancel"),
+            ("reason", "De school stopt met het lokaal."),
+        ],
+    )
+    .await;
+    let after = app.initiative(&approved.title).await;
+    assert_eq!(after.state, "cancelled");
+    assert!(!after.is_public);
+    let f = ledger::fund_figures(&app.db, fund).await.unwrap();
+    let granted = Cents(approved.amount_approved_cents.unwrap());
+    assert_eq!(f.remaining, before.remaining + granted, "the money is back");
+    assert_eq!(f.committed, before.committed - granted);
+    assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+    let maria = app.user_id("maria@buurtfonds.test").await;
+    assert!(notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(maria))
+        .filter(notifications::Column::Kind.eq("cancel"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .is_some());
+}

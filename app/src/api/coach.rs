@@ -134,7 +134,7 @@ pub async fn coach_initiative(id: i64) -> Result<CoachView, ServerFnError> {
 
 /// A decision or step on an initiative: `claim`, `ask_changes`, `approve`
 /// (with `amount`, optional conditions in `reason`), `reject`, `co_sign`,
-/// `cancel`. Asking for changes and rejecting need a reason the resident sees.
+/// `cancel`. Asking for changes, rejecting and cancelling need a reason the resident sees.
 #[server(prefix = "/sf", endpoint = "coach_step")]
 pub async fn coach_step(
     csrf_token: String,
@@ -182,7 +182,12 @@ pub async fn coach_step(
             }
         },
         "co_sign" => Some(Action::CoSign),
-        "cancel" => Some(Action::Cancel),
+        "cancel" => {
+            if reason.is_none() {
+                feedback = feedback.with_error("reason", "reason_missing");
+            }
+            Some(Action::Cancel)
+        }
         _ => None,
     };
     let Some(action) = action.filter(|_| feedback.is_ok()) else {

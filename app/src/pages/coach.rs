@@ -11,6 +11,7 @@ use crate::api::forms::FormFeedback;
 use crate::components::form::{
     page_feedback, CsrfField, ErrorSummary, Field, KeptFeedback, TextArea,
 };
+use crate::components::thread::{MessageList, Timeline};
 use crate::domain::Cents;
 use crate::i18n::{use_lang, use_texts};
 use crate::pages::propose::QueryNotice;
@@ -239,17 +240,7 @@ fn Detail(d: CoachView, actions: Actions) -> impl IntoView {
         <Decisions d=d.clone() actions/>
         <section aria-labelledby="timeline-title">
             <h2 id="timeline-title">{t.timeline_title}</h2>
-            <ol class="timeline">
-                {d.timeline.iter().map(|e| view! {
-                    <li>
-                        <span class="when">{lang.date(&e.on)}</span>" "
-                        <strong>{t.action(&e.action)}</strong>
-                        {e.actor_name.clone().map(|n| view! { " — "{n} })}
-                        {e.amount_cents.map(|a| view! { " ("{money(a)}")" })}
-                        {e.reason.clone().map(|r| view! { <p class="reason">{r}</p> })}
-                    </li>
-                }).collect_view()}
-            </ol>
+            <Timeline items=d.timeline.clone()/>
         </section>
         <Conversation d actions/>
     }
@@ -394,20 +385,7 @@ fn Conversation(d: CoachView, actions: Actions) -> impl IntoView {
     view! {
         <section id="messages" aria-labelledby="messages-title">
             <h2 id="messages-title">{t.messages_title}</h2>
-            {if d.messages.is_empty() {
-                view! { <p>{t.messages_empty}</p> }.into_any()
-            } else {
-                view! {
-                    <ol class="messages">
-                        {d.messages.into_iter().map(|m| view! {
-                            <li class:mine=m.mine>
-                                <p class="meta">{m.author_name}" · "{m.at}</p>
-                                <p>{m.body}</p>
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
+            <MessageList messages=d.messages.clone()/>
             {may.then(|| view! {
                 <ErrorSummary feedback/>
                 <ActionForm action=actions.message attr:class="stack">

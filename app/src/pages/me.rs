@@ -8,6 +8,7 @@ use crate::api::me::{
 };
 use crate::api::propose::WithdrawInitiative;
 use crate::components::form::{feedback_for, CsrfField, ErrorSummary, Field};
+use crate::components::thread::{MessageList, Timeline};
 use crate::domain::Cents;
 use crate::i18n::{use_lang, use_texts};
 use crate::pages::propose::QueryNotice;
@@ -183,7 +184,6 @@ fn Summary(item: OwnInitiative) -> impl IntoView {
 #[component]
 pub fn MyInitiativePage() -> impl IntoView {
     let t = use_texts();
-    let lang = use_lang();
     let params = use_params_map();
     let id = Memo::new(move |_| {
         params
@@ -232,34 +232,11 @@ pub fn MyInitiativePage() -> impl IntoView {
                         </p>
                         <section aria-labelledby="timeline-title">
                             <h2 id="timeline-title">{t.timeline_title}</h2>
-                            <ol class="timeline">
-                                {d.timeline.into_iter().map(|e| view! {
-                                    <li>
-                                        <span class="when">{lang.date(&e.on)}</span>" "
-                                        <strong>{t.action(&e.action)}</strong>
-                                        {e.actor_name.map(|n| view! { " — "{n} })}
-                                        {e.amount_cents.map(|c| view! { " ("{lang.money(Cents(c))}")" })}
-                                        {e.reason.map(|r| view! { <p class="reason">{r}</p> })}
-                                    </li>
-                                }).collect_view()}
-                            </ol>
+                            <Timeline items=d.timeline.clone()/>
                         </section>
                         <section id="messages" aria-labelledby="messages-title">
                             <h2 id="messages-title">{t.messages_title}</h2>
-                            {if d.messages.is_empty() {
-                                view! { <p>{t.messages_empty}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ol class="messages">
-                                        {d.messages.into_iter().map(|m| view! {
-                                            <li class:mine=m.mine>
-                                                <p class="meta">{m.author_name}" · "{m.at}</p>
-                                                <p>{m.body}</p>
-                                            </li>
-                                        }).collect_view()}
-                                    </ol>
-                                }.into_any()
-                            }}
+                            <MessageList messages=d.messages.clone()/>
                             {if d.can_message {
                                 view! {
                                     <ErrorSummary feedback/>

@@ -3,7 +3,6 @@
 
 use app::api::admin::AuditFilter;
 use app::domain::Role;
-use app::ssr::session::{cookie_value, find_user, SESSION_COOKIE};
 use app::ssr::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -14,16 +13,7 @@ pub async fn csv(
     headers: HeaderMap,
     Query(filter): Query<AuditFilter>,
 ) -> Response {
-    let token = headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| cookie_value(c, SESSION_COOKIE))
-        .map(str::to_string);
-    let user = match token {
-        Some(t) => find_user(&state.db, &t).await.ok().flatten(),
-        None => None,
-    };
-    let Some(user) = user else {
+    let Some(user) = super::viewer(&state, &headers).await else {
         return Redirect::to("/login?next=%2Fadmin%2Faudit").into_response();
     };
     if user.role != Role::Admin {

@@ -1,22 +1,12 @@
 //! `GET /me/export.json`: a signed-in person downloads all their data.
 
-use app::ssr::session::{cookie_value, find_user, SESSION_COOKIE};
 use app::ssr::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 pub async fn my_data(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let token = headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| cookie_value(c, SESSION_COOKIE))
-        .map(str::to_string);
-    let user = match token {
-        Some(t) => find_user(&state.db, &t).await.ok().flatten(),
-        None => None,
-    };
-    let Some(user) = user else {
+    let Some(user) = super::viewer(&state, &headers).await else {
         return Redirect::to("/login?next=%2Fme%2Fexport.json").into_response();
     };
     match app::ssr::services::export::my_data(&state.db, user.id).await {

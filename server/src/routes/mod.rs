@@ -32,3 +32,20 @@ pub fn router() -> Router<ServerState> {
         .route("/photos/{id}", get(photos::full))
         .route("/photos/{id}/thumb", get(photos::thumb))
 }
+
+/// The signed-in person behind a request's session cookie, for the plain
+/// routes (server functions use `app::ssr::request::current_user`).
+pub async fn viewer(
+    state: &app::ssr::AppState,
+    headers: &axum::http::HeaderMap,
+) -> Option<app::ssr::session::CurrentUser> {
+    let token = headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| app::ssr::session::cookie_value(c, app::ssr::session::SESSION_COOKIE))?
+        .to_string();
+    app::ssr::session::find_user(&state.db, &token)
+        .await
+        .ok()
+        .flatten()
+}

@@ -1,23 +1,14 @@
-//! Photos: the upload of the wizard's photo step (`POST /propose/{id}/upload`) (a multipart form, so it
-//! works without JavaScript; the CSRF token travels in the query string) and
-//! serving a photo or its thumbnail to whoever may see it.
+//! Photos: the upload of the wizard's photo step, `POST /propose/{id}/upload`
+//! (a multipart form, so it works without JavaScript; the CSRF token travels
+//! in the query string), and serving a photo or its thumbnail to whoever may see it.
 
+use super::viewer;
 use app::api::forms::FormFeedback;
 use app::ssr::error::ServiceError;
-use app::ssr::session::{cookie_value, find_user, CurrentUser, SESSION_COOKIE};
 use app::ssr::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-
-async fn viewer(state: &AppState, headers: &HeaderMap) -> Option<CurrentUser> {
-    let token = headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| cookie_value(c, SESSION_COOKIE))?
-        .to_string();
-    find_user(&state.db, &token).await.ok().flatten()
-}
 
 /// `POST /propose/{id}/upload`: fields `alt` and `photo`.
 pub async fn upload(

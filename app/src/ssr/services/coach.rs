@@ -3,12 +3,10 @@
 
 use super::{ledger, lifecycle, notify, now};
 use crate::api::coach::{CoachView, FundBudget, NeighbourhoodBudget, Queue, QueueItem};
-use crate::api::me::{MessageItem, TimelineItem};
-use crate::api::propose::{BudgetLine, PhotoItem, StrengthLine};
 use crate::domain::{ledger::LedgerError, Action, Role, State, TransitionError};
 use crate::ssr::entities::{
-    budget_lines, coach_mandates, coach_neighbourhoods, events, fund_neighbourhoods, funds,
-    initiatives, messages, neighbourhoods, own_strength_lines, payouts, photos, users,
+    coach_mandates, coach_neighbourhoods, fund_neighbourhoods, funds, initiatives, neighbourhoods,
+    payouts, users,
 };
 use crate::ssr::error::ServiceError;
 use crate::ssr::session::CurrentUser;
@@ -328,24 +326,15 @@ pub async fn detail(
     if !may_see(db, user, &i).await? {
         return Err(ServiceError::NotFound);
     }
-    let log = events::Entity::find()
-        .filter(events::Column::InitiativeId.eq(id))
-        .order_by_asc(events::Column::Id)
-        .all(db)
+    let mut history = super::me::History::load(db, id, user.id).await?;
+    let names = history
+        .names_with(
+            db,
+            [Some(i.initiator_id), i.coach_id, i.approved_by]
+                .into_iter()
+                .flatten(),
+        )
         .await?;
-    let thread = messages::Entity::find()
-        .filter(messages::Column::InitiativeId.eq(id))
-        .order_by_asc(messages::Column::Id)
-        .all(db)
-        .await?;
-    let mut people: Vec<i64> = log.iter().filter_map(|e| e.actor_id).collect();
-    people.extend(thread.iter().filter_map(|m| m.author_id));
-    people.extend(
-        [Some(i.initiator_id), i.coach_id, i.approved_by]
-            .into_iter()
-            .flatten(),
-    );
-    let names = names(db, people).await?;
     let mut allowed = Vec::new();
     let asked = crate::domain::Cents(i.amount_asked_cents.max(1));
     for (name, action) in [
@@ -366,22 +355,7 @@ pub async fn detail(
             allowed.push(name.to_string());
         }
     }
-    let strength = own_strength_lines::Entity::find()
-        .filter(own_strength_lines::Column::InitiativeId.eq(id))
-        .order_by_asc(own_strength_lines::Column::Position)
-        .all(db)
-        .await?;
-    let budget = budget_lines::Entity::find()
-        .filter(budget_lines::Column::InitiativeId.eq(id))
-        .order_by_asc(budget_lines::Column::Position)
-        .all(db)
-        .await?;
-    let pictures = photos::Entity::find()
-        .filter(photos::Column::InitiativeId.eq(id))
-        .filter(photos::Column::ReportId.is_null())
-        .order_by_asc(photos::Column::Position)
-        .all(db)
-        .await?;
+    let parts = super::propose::Parts::load(db, id).await?;
     let neighbourhood = match i.neighbourhood_id {
         Some(n) => neighbourhoods::Entity::find_by_id(n)
             .one(db)
@@ -418,59 +392,15 @@ pub async fn detail(
         coach_name: i.coach_id.and_then(|c| names.get(&c).cloned()),
         approver_name: i.approved_by.and_then(|c| names.get(&c).cloned()),
         own_input: i.own_input.unwrap_or_default(),
-        strength: strength
-            .into_iter()
-            .map(|l| StrengthLine {
-                id: l.id,
-                who: l.who,
-                contribution_kind: l.contribution_kind,
-                description: l.description,
-                value_cents: l.value_cents,
-            })
-            .collect(),
-        budget: budget
-            .into_iter()
-            .map(|l| BudgetLine {
-                id: l.id,
-                item: l.item,
-                cents: l.cents,
-            })
-            .collect(),
+        strength: parts.strength,
+        budget: parts.budget,
         own_contribution_cents: i.own_contribution_cents,
         amount_asked_cents: i.amount_asked_cents,
         amount_approved_cents: i.amount_approved_cents,
         approval_conditions: i.approval_conditions,
-        photos: pictures
-            .into_iter()
-            .map(|p| PhotoItem {
-                id: p.id,
-                alt: p.alt_text,
-            })
-            .collect(),
-        timeline: log
-            .into_iter()
-            .filter(|e| e.action != "message" && e.action != "edit")
-            .map(|e| TimelineItem {
-                on: e.at.date_naive().to_string(),
-                action: e.action,
-                to_state: e.to_state,
-                actor_name: e.actor_id.and_then(|a| names.get(&a).cloned()),
-                amount_cents: e.amount_cents,
-                reason: e.reason,
-            })
-            .collect(),
-        messages: thread
-            .into_iter()
-            .map(|m| MessageItem {
-                at: m.created_at.format("%Y-%m-%d %H:%M").to_string(),
-                author_name: m
-                    .author_id
-                    .and_then(|a| names.get(&a).cloned())
-                    .unwrap_or_default(),
-                mine: m.author_id == Some(user.id),
-                body: m.body,
-            })
-            .collect(),
+        photos: parts.photos,
+        timeline: history.timeline(),
+        messages: history.messages(),
         allowed,
         mandate_cents: mandate(db, user).await?,
         fund_remaining_cents,

@@ -90,20 +90,8 @@ pub async fn detail(
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let log = events::Entity::find()
-        .filter(events::Column::InitiativeId.eq(id))
-        .order_by_asc(events::Column::Id)
-        .all(db)
-        .await?;
-    let thread = messages::Entity::find()
-        .filter(messages::Column::InitiativeId.eq(id))
-        .order_by_asc(messages::Column::Id)
-        .all(db)
-        .await?;
-    let mut people: Vec<i64> = log.iter().filter_map(|e| e.actor_id).collect();
-    people.extend(thread.iter().filter_map(|m| m.author_id));
-    people.extend(initiative.coach_id);
-    let names = names(db, people).await?;
+    let mut history = History::load(db, id, user_id).await?;
+    let names = history.names_with(db, initiative.coach_id).await?;
     let can_message = initiative.state != "draft";
     let may = |action: Action| {
         let initiative = &initiative;
@@ -117,35 +105,92 @@ pub async fn detail(
     let can_withdraw = may(Action::Withdraw).await;
     Ok(OwnInitiativeView {
         initiative: summary(&initiative, &names),
-        timeline: log
-            .into_iter()
-            // Edits and messages are not steps of the lifecycle.
-            .filter(|e| e.action != "message" && e.action != "edit")
-            .map(|e| TimelineItem {
-                on: e.at.date_naive().to_string(),
-                action: e.action,
-                to_state: e.to_state,
-                actor_name: e.actor_id.and_then(|a| names.get(&a).cloned()),
-                amount_cents: e.amount_cents,
-                reason: e.reason,
-            })
-            .collect(),
-        messages: thread
-            .into_iter()
-            .map(|m| MessageItem {
-                at: m.created_at.format("%Y-%m-%d %H:%M").to_string(),
-                author_name: m
-                    .author_id
-                    .and_then(|a| names.get(&a).cloned())
-                    .unwrap_or_default(),
-                mine: m.author_id == Some(user_id),
-                body: m.body,
-            })
-            .collect(),
+        timeline: history.timeline(),
+        messages: history.messages(),
         can_message,
         can_edit,
         can_withdraw,
     })
+}
+
+/// An initiative's history (the event log) and its message thread, with
+/// the names of everyone in them: what `/me` and the coach's page both show.
+pub(crate) struct History {
+    log: Vec<events::Model>,
+    thread: Vec<messages::Model>,
+    names: HashMap<i64, String>,
+    viewer: i64,
+}
+
+impl History {
+    /// Loads the log and thread of initiative `id`, as `viewer` reads them.
+    pub(crate) async fn load(
+        db: &DatabaseConnection,
+        id: i64,
+        viewer: i64,
+    ) -> Result<History, ServiceError> {
+        let log = events::Entity::find()
+            .filter(events::Column::InitiativeId.eq(id))
+            .order_by_asc(events::Column::Id)
+            .all(db)
+            .await?;
+        let thread = messages::Entity::find()
+            .filter(messages::Column::InitiativeId.eq(id))
+            .order_by_asc(messages::Column::Id)
+            .all(db)
+            .await?;
+        Ok(History {
+            log,
+            thread,
+            names: HashMap::new(),
+            viewer,
+        })
+    }
+
+    /// Looks up the names of everyone in the history and of `others`; returns them too.
+    pub(crate) async fn names_with(
+        &mut self,
+        db: &DatabaseConnection,
+        others: impl IntoIterator<Item = i64>,
+    ) -> Result<HashMap<i64, String>, ServiceError> {
+        let mut people: Vec<i64> = self.log.iter().filter_map(|e| e.actor_id).collect();
+        people.extend(self.thread.iter().filter_map(|m| m.author_id));
+        people.extend(others);
+        self.names = names(db, people).await?;
+        Ok(self.names.clone())
+    }
+
+    /// The lifecycle steps (edits and messages are not steps).
+    pub(crate) fn timeline(&self) -> Vec<TimelineItem> {
+        self.log
+            .iter()
+            .filter(|e| e.action != "message" && e.action != "edit")
+            .map(|e| TimelineItem {
+                on: e.at.date_naive().to_string(),
+                action: e.action.clone(),
+                to_state: e.to_state.clone(),
+                actor_name: e.actor_id.and_then(|a| self.names.get(&a).cloned()),
+                amount_cents: e.amount_cents,
+                reason: e.reason.clone(),
+            })
+            .collect()
+    }
+
+    /// The message thread, oldest first.
+    pub(crate) fn messages(&self) -> Vec<MessageItem> {
+        self.thread
+            .iter()
+            .map(|m| MessageItem {
+                at: m.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                author_name: m
+                    .author_id
+                    .and_then(|a| self.names.get(&a).cloned())
+                    .unwrap_or_default(),
+                mine: m.author_id == Some(self.viewer),
+                body: m.body.clone(),
+            })
+            .collect()
+    }
 }
 
 /// Adds a message to an initiative's thread, if the lifecycle allows this person to write.

@@ -443,6 +443,65 @@ pub async fn reach_step(
     edit(db, user_id, id, step, |_, _| Box::pin(async { Ok(()) })).await
 }
 
+/// The lines of an initiative — own strength, budget, photos — as every
+/// view of it shows them, in their order.
+pub(crate) struct Parts {
+    pub strength: Vec<StrengthLine>,
+    pub budget: Vec<BudgetLine>,
+    pub photos: Vec<PhotoItem>,
+}
+
+impl Parts {
+    pub(crate) async fn load<C: ConnectionTrait>(db: &C, id: i64) -> Result<Parts, ServiceError> {
+        let strength = own_strength_lines::Entity::find()
+            .filter(own_strength_lines::Column::InitiativeId.eq(id))
+            .order_by_asc(own_strength_lines::Column::Position)
+            .order_by_asc(own_strength_lines::Column::Id)
+            .all(db)
+            .await?;
+        let budget = budget_lines::Entity::find()
+            .filter(budget_lines::Column::InitiativeId.eq(id))
+            .order_by_asc(budget_lines::Column::Position)
+            .order_by_asc(budget_lines::Column::Id)
+            .all(db)
+            .await?;
+        let pictures = photos::Entity::find()
+            .filter(photos::Column::InitiativeId.eq(id))
+            .filter(photos::Column::ReportId.is_null())
+            .order_by_asc(photos::Column::Position)
+            .order_by_asc(photos::Column::Id)
+            .all(db)
+            .await?;
+        Ok(Parts {
+            strength: strength
+                .into_iter()
+                .map(|l| StrengthLine {
+                    id: l.id,
+                    who: l.who,
+                    contribution_kind: l.contribution_kind,
+                    description: l.description,
+                    value_cents: l.value_cents,
+                })
+                .collect(),
+            budget: budget
+                .into_iter()
+                .map(|l| BudgetLine {
+                    id: l.id,
+                    item: l.item,
+                    cents: l.cents,
+                })
+                .collect(),
+            photos: pictures
+                .into_iter()
+                .map(|p| PhotoItem {
+                    id: p.id,
+                    alt: p.alt_text,
+                })
+                .collect(),
+        })
+    }
+}
+
 /// What is still missing before `draft` can be submitted.
 fn missing(d: &Draft) -> Vec<FieldError> {
     let mut out = Vec::new();
@@ -476,25 +535,7 @@ pub async fn load(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<Draf
     let editable = lifecycle::check(db, &i, Some(user_id), &Action::Edit)
         .await
         .is_ok();
-    let strength = own_strength_lines::Entity::find()
-        .filter(own_strength_lines::Column::InitiativeId.eq(id))
-        .order_by_asc(own_strength_lines::Column::Position)
-        .order_by_asc(own_strength_lines::Column::Id)
-        .all(db)
-        .await?;
-    let budget = budget_lines::Entity::find()
-        .filter(budget_lines::Column::InitiativeId.eq(id))
-        .order_by_asc(budget_lines::Column::Position)
-        .order_by_asc(budget_lines::Column::Id)
-        .all(db)
-        .await?;
-    let pictures = photos::Entity::find()
-        .filter(photos::Column::InitiativeId.eq(id))
-        .filter(photos::Column::ReportId.is_null())
-        .order_by_asc(photos::Column::Position)
-        .order_by_asc(photos::Column::Id)
-        .all(db)
-        .await?;
+    let parts = Parts::load(db, id).await?;
     let invited = co_initiators::Entity::find()
         .filter(co_initiators::Column::InitiativeId.eq(id))
         .order_by_asc(co_initiators::Column::Id)
@@ -540,33 +581,11 @@ pub async fn load(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<Draf
         starts_on: i.starts_on.map(|d| d.to_string()),
         ends_on: i.ends_on.map(|d| d.to_string()),
         own_input: i.own_input.unwrap_or_default(),
-        strength: strength
-            .into_iter()
-            .map(|l| StrengthLine {
-                id: l.id,
-                who: l.who,
-                contribution_kind: l.contribution_kind,
-                description: l.description,
-                value_cents: l.value_cents,
-            })
-            .collect(),
-        budget: budget
-            .into_iter()
-            .map(|l| BudgetLine {
-                id: l.id,
-                item: l.item,
-                cents: l.cents,
-            })
-            .collect(),
+        strength: parts.strength,
+        budget: parts.budget,
         own_contribution_cents: i.own_contribution_cents,
         amount_asked_cents: i.amount_asked_cents,
-        photos: pictures
-            .into_iter()
-            .map(|p| PhotoItem {
-                id: p.id,
-                alt: p.alt_text,
-            })
-            .collect(),
+        photos: parts.photos,
         co_initiators: invited
             .into_iter()
             .map(|c| CoInitiatorItem {
