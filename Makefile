@@ -1,7 +1,7 @@
 # Buurtfonds — the two commands of the README, and a few more.
 #   make run   install what is missing, build, start on http://127.0.0.1:3000 with demo data
 #   make test  every check: format, clippy, unit, integration (SQLite + PostgreSQL) and browser tests
-.PHONY: run test setup setup-test build release lint unit browser clean
+.PHONY: run test setup setup-test build release release-check lint unit browser clean
 
 BIN := ./target/debug/buurtfonds
 
@@ -22,6 +22,10 @@ build:
 
 release: setup
 	scripts/build-site.sh --release
+
+# The release build in a real browser: it hydrates, and axe-core finds nothing.
+release-check: release
+	cd tests/browser && BUURTFONDS_BIN=../../target/release/buurtfonds node --test home.test.mjs
 
 lint:
 	cargo fmt --all -- --check

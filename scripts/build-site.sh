@@ -32,7 +32,7 @@ wasm_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-r
   --enable-sign-ext --enable-mutable-globals --enable-multivalue)
 if [ "$profile" = wasm-release ]; then
   echo "==> wasm-opt"
-  wasm-opt -Oz "${wasm_features[@]}" \
+  tools/node_modules/.bin/wasm-opt -Oz "${wasm_features[@]}" \
     -o "$pkg/buurtfonds.wasm" "$pkg/buurtfonds.wasm"
 fi
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building (and, with --test, testing) Buurtfonds needs and is
 # missing. Every step is guarded, so a second run takes a second.
-#   scripts/setup.sh         the wasm32 target, wasm-bindgen CLI, binaryen (wasm-opt)
+#   scripts/setup.sh         the wasm32 target, wasm-bindgen CLI, binaryen's wasm-opt (npm)
 #   scripts/setup.sh --test  also Chromium and the browser tests' npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,13 +34,18 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-command -v wasm-opt >/dev/null || apt_install binaryen
+# wasm-opt from npm's binaryen (pinned in tools/package.json): Debian's
+# binaryen 108 produces a wasm whose tables wasm-bindgen's glue cannot fill.
+if ! command -v npm >/dev/null; then
+  apt_install nodejs npm
+fi
+if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+  echo "==> npm ci (tools: binaryen)"
+  (cd tools && npm ci --no-audit --no-fund)
+fi
 
 if [ "$want_test" = true ]; then
   command -v chromium >/dev/null || apt_install chromium
-  if ! command -v npm >/dev/null; then
-    apt_install nodejs npm
-  fi
   if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ] \
      || [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
     echo "==> npm ci (tests/browser)"
