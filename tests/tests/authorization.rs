@@ -5,8 +5,8 @@
 //! changed in the database.
 
 use app::ssr::entities::{
-    co_initiators, coach_mandates, coach_neighbourhoods, events, initiatives, ledger_entries,
-    messages, neighbourhoods, payouts,
+    budget_lines, co_initiators, coach_mandates, coach_neighbourhoods, events, initiatives,
+    ledger_entries, messages, neighbourhoods, payouts,
 };
 use app::ssr::services::now;
 use buurtfonds_tests::{spawn_app, TestApp};
@@ -302,6 +302,81 @@ fn table() -> Vec<Row> {
             &[Admin],
         ),
         post(
+            "/sf/save_idea",
+            &[
+                ("id", "{id}"),
+                ("kind", "other"),
+                ("title", "Een andere titel"),
+                (
+                    "description",
+                    "Een andere uitleg van het plan, lang genoeg.",
+                ),
+            ],
+            DRAFT,
+            &[Owner, CoInitiator],
+        ),
+        post(
+            "/sf/add_strength",
+            &[
+                ("id", "{id}"),
+                ("who", "Buurman"),
+                ("contribution_kind", "time"),
+                ("line_description", "Helpt"),
+                ("value", ""),
+            ],
+            DRAFT,
+            &[Owner, CoInitiator],
+        ),
+        post(
+            "/sf/remove_budget_line",
+            &[("id", "{id}"), ("line_id", "{line}")],
+            DRAFT,
+            &[Owner, CoInitiator],
+        ),
+        post(
+            "/sf/save_budget",
+            &[
+                ("id", "{id}"),
+                ("own_contribution", "0"),
+                ("amount_asked", "50"),
+            ],
+            DRAFT,
+            &[Owner, CoInitiator],
+        ),
+        post(
+            "/sf/continue_to",
+            &[("id", "{id}"), ("step", "team")],
+            DRAFT,
+            &[Owner, CoInitiator],
+        ),
+        post(
+            "/sf/remove_co_initiator",
+            &[("id", "{id}"), ("co_initiator_id", "{coid}")],
+            DRAFT,
+            &[Owner],
+        ),
+        get("/initiatives/{id}", APPROVED, &EVERYONE),
+        post(
+            "/sf/save_fund",
+            &[
+                ("name", "Nieuw fonds"),
+                ("period_start", "2027-01-01"),
+                ("period_end", "2027-12-31"),
+                ("budget", "1000"),
+                ("max_grant", "100"),
+                ("match_percent", "0"),
+                ("match_cap", "0"),
+            ],
+            SUBMITTED,
+            &[Admin],
+        ),
+        post(
+            "/sf/toggle_fund_neighbourhood",
+            &[("fund_id", "{fund}"), ("neighbourhood_id", "{nbh}")],
+            SUBMITTED,
+            &[Admin],
+        ),
+        post(
             "/sf/invite_coach",
             &[
                 ("display_name", "Nieuwe coach"),
@@ -352,7 +427,7 @@ async fn fingerprint(app: &TestApp) -> String {
         .map(|i| (i.id, i.state, i.coach_id, i.beneficiaries))
         .collect();
     format!(
-        "{states:?} events={} messages={} ledger={} payouts={} co={} nbh={} mandates={:?} links={}",
+        "{states:?} events={} messages={} ledger={} payouts={} co={} nbh={} mandates={:?} links={} budget={} strength={} funds={} fund_links={} steps={:?}",
         events::Entity::find().count(db).await.unwrap(),
         messages::Entity::find().count(db).await.unwrap(),
         ledger_entries::Entity::find().count(db).await.unwrap(),
@@ -370,15 +445,82 @@ async fn fingerprint(app: &TestApp) -> String {
             .count(db)
             .await
             .unwrap(),
+        budget_lines::Entity::find().count(db).await.unwrap(),
+        app::ssr::entities::own_strength_lines::Entity::find()
+            .count(db)
+            .await
+            .unwrap(),
+        app::ssr::entities::funds::Entity::find()
+            .count(db)
+            .await
+            .unwrap(),
+        app::ssr::entities::fund_neighbourhoods::Entity::find()
+            .count(db)
+            .await
+            .unwrap(),
+        initiatives::Entity::find()
+            .order_by_asc(initiatives::Column::Id)
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| (i.wizard_step, i.kind, i.amount_asked_cents))
+            .collect::<Vec<_>>(),
     )
 }
 
-async fn call(app: &TestApp, row: &Row, id: i64, sanne: i64, nbh: i64) -> reqwest::Response {
-    let fill = |v: &str| {
-        v.replace("{id}", &id.to_string())
-            .replace("{sanne}", &sanne.to_string())
-            .replace("{nbh}", &nbh.to_string())
-    };
+/// The values the table's placeholders stand for.
+struct Ids {
+    id: i64,
+    sanne: i64,
+    nbh: i64,
+    line: i64,
+    coid: i64,
+    fund: i64,
+}
+
+impl Ids {
+    async fn of(app: &TestApp, case: &Case) -> Ids {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let initiative = app.initiative(case.title).await;
+        let line = budget_lines::Entity::find()
+            .filter(budget_lines::Column::InitiativeId.eq(initiative.id))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .map_or(0, |l| l.id);
+        let coid = co_initiators::Entity::find()
+            .filter(co_initiators::Column::InitiativeId.eq(initiative.id))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .map_or(0, |c| c.id);
+        Ids {
+            id: initiative.id,
+            sanne: app.user_id(SANNE).await,
+            nbh: app
+                .initiative(SUBMITTED.title)
+                .await
+                .neighbourhood_id
+                .unwrap(),
+            line,
+            coid,
+            fund: initiative.fund_id.unwrap_or(0),
+        }
+    }
+
+    fn fill(&self, v: &str) -> String {
+        v.replace("{id}", &self.id.to_string())
+            .replace("{sanne}", &self.sanne.to_string())
+            .replace("{nbh}", &self.nbh.to_string())
+            .replace("{line}", &self.line.to_string())
+            .replace("{coid}", &self.coid.to_string())
+            .replace("{fund}", &self.fund.to_string())
+    }
+}
+
+async fn call(app: &TestApp, row: &Row, ids: &Ids) -> reqwest::Response {
+    let fill = |v: &str| ids.fill(v);
     let path = fill(row.path);
     if row.method == "GET" {
         return app
@@ -413,18 +555,12 @@ async fn every_function_and_route_answers_each_kind_of_person_as_the_table_says(
     for row in table() {
         let app = spawn_app().await;
         fixture(&app).await;
-        let id = app.initiative(row.case.title).await.id;
-        let sanne = app.user_id(SANNE).await;
-        let nbh = app
-            .initiative(SUBMITTED.title)
-            .await
-            .neighbourhood_id
-            .unwrap();
+        let ids = Ids::of(&app, &row.case).await;
         let what = format!("{} {} ({})", row.method, row.path, row.case.title);
         for who in EVERYONE.into_iter().filter(|w| !row.allowed.contains(w)) {
             become_(&app, row.case.email(who)).await;
             let before = fingerprint(&app).await;
-            let resp = call(&app, &row, id, sanne, nbh).await;
+            let resp = call(&app, &row, &ids).await;
             let status = resp.status().as_u16();
             let to = resp
                 .headers()
@@ -456,7 +592,7 @@ async fn every_function_and_route_answers_each_kind_of_person_as_the_table_says(
         };
         for who in allowed {
             become_(&app, row.case.email(who)).await;
-            let resp = call(&app, &row, id, sanne, nbh).await;
+            let resp = call(&app, &row, &ids).await;
             let status = resp.status().as_u16();
             let to = resp
                 .headers()
