@@ -138,6 +138,8 @@ pub async fn spawn_app_configured(
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
+        // A request that never answers fails its test instead of stalling the run.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("client");
     Some(TestApp {
