@@ -123,7 +123,13 @@ for (const js of [true, false]) {
     await resumed.getByRole('button', { name: 'Foto toevoegen' }).click();
     const thumb = resumed.getByAltText('Een naaimachine op tafel');
     await thumb.waitFor();
-    assert.ok(await thumb.evaluate((img) => img.complete && img.naturalWidth > 0), 'the thumbnail loads');
+    // The element shows before its image has arrived: poll until it has.
+    let loaded = false;
+    for (let i = 0; i < 50 && !loaded; i++) {
+      loaded = await thumb.evaluate((img) => img.complete && img.naturalWidth > 0);
+      if (!loaded) await resumed.waitForTimeout(200);
+    }
+    assert.ok(loaded, 'the thumbnail loads');
     await check(resumed, 'photos with a photo');
     await resumed.getByRole('button', { name: 'Bewaren en verder' }).click();
 
