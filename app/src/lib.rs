@@ -19,8 +19,10 @@ use leptos_router::{
 };
 use pages::accounts::{ForgotPage, LoginPage, ResetPage, SignupPage, VerifyPage};
 use pages::admin::{AdminPage, AuditPage};
+use pages::browse::BrowsePage;
 use pages::coach::{CoachInitiativePage, CoachPage};
 use pages::me::{MePage, MyInitiativePage};
+use pages::neighbourhoods::{NeighbourhoodPage, NeighbourhoodsPage};
 use pages::propose::{InvitePage, ProposePage, ResumeDraftPage, WizardPage};
 use pages::public::InitiativePage;
 use pages::{home::HomePage, not_found::NotFound};
@@ -77,7 +79,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/propose/:id") view=ResumeDraftPage ssr=SsrMode::Async/>
                     <Route path=path!("/propose/:id/:step") view=WizardPage ssr=SsrMode::Async/>
                     <Route path=path!("/invites") view=InvitePage ssr=SsrMode::Async/>
+                    <Route path=path!("/initiatives") view=BrowsePage ssr=SsrMode::Async/>
                     <Route path=path!("/initiatives/:id") view=InitiativePage ssr=SsrMode::Async/>
+                    <Route path=path!("/neighbourhoods") view=NeighbourhoodsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/neighbourhoods/:slug") view=NeighbourhoodPage ssr=SsrMode::Async/>
                     <Route path=path!("/coach") view=CoachPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>

@@ -13,6 +13,7 @@ mod m20261130_000004_money;
 mod m20261130_000005_conversation_and_reports;
 mod m20261130_000006_append_only_log;
 mod m20261130_000007_wizard;
+mod m20261130_000008_public_search;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_conversation_and_reports::Migration),
             Box::new(m20261130_000006_append_only_log::Migration),
             Box::new(m20261130_000007_wizard::Migration),
+            Box::new(m20261130_000008_public_search::Migration),
         ]
     }
 }

@@ -32,6 +32,10 @@ pub async fn recent_funded() -> Result<Vec<InitiativeCard>, ServerFnError> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicInitiative {
     pub id: i64,
+    /// The page's absolute address (for sharing and OpenGraph).
+    pub url: String,
+    /// The first name of the neighbourhood coach.
+    pub coach: Option<String>,
     pub title: String,
     pub kind: String,
     pub state: String,
@@ -70,7 +74,7 @@ pub struct PublicInitiative {
 #[server(prefix = "/sf", endpoint = "load_public_initiative", input = server_fn::codec::GetUrl)]
 pub async fn load_public_initiative(id: i64) -> Result<PublicInitiative, ServerFnError> {
     let state = crate::ssr::serverfn::state()?;
-    crate::ssr::services::initiatives::public(&state.db, id)
+    crate::ssr::services::initiatives::public(&state.db, &state.public_url, id)
         .await
         .map_err(|e| e.into_server_error())
 }

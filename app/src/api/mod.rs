@@ -8,6 +8,7 @@ pub mod forms;
 pub mod initiatives;
 pub mod me;
 pub mod propose;
+pub mod public;
 
 /// The URL prefix of every server function.
 pub const PREFIX: &str = "/sf";

@@ -53,6 +53,7 @@ pub fn Header() -> impl IntoView {
                 <ul>
                     <li><a href="/">{t.nav_home}</a></li>
                     <li><a href="/initiatives">{t.nav_initiatives}</a></li>
+                    <li><a href="/neighbourhoods">{t.public.neighbourhoods_title}</a></li>
                     <li><a href="/propose">{t.nav_propose}</a></li>
                     <Transition>
                         {move || me.get().map(|r| match r.ok().flatten() {

@@ -41,6 +41,14 @@ impl Lang {
         }
     }
 
+    /// The OpenGraph locale (`og:locale`).
+    pub fn og_locale(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl_NL",
+            Lang::En => "en_GB",
+        }
+    }
+
     /// Reads a language code; anything unknown is `None`.
     pub fn parse(code: &str) -> Option<Lang> {
         match code.trim().to_ascii_lowercase().as_str() {

@@ -327,9 +327,9 @@ pub fn AuditPage() -> impl IntoView {
         <p>{a.audit_intro}</p>
         <form method="get" action="/admin/audit" class="stack boxed filters">
             <div class="field"><label for="initiative">{a.filter_initiative}</label>
-                <input id="initiative" name="initiative" inputmode="numeric" prop:value=value(|f| f.initiative.clone())/></div>
+                <input id="initiative" name="initiative" inputmode="numeric" value=value(|f| f.initiative.clone()) prop:value=value(|f| f.initiative.clone())/></div>
             <div class="field"><label for="person">{a.filter_person}</label>
-                <input id="person" name="person" prop:value=value(|f| f.person.clone())/></div>
+                <input id="person" name="person" value=value(|f| f.person.clone()) prop:value=value(|f| f.person.clone())/></div>
             <div class="field"><label for="kind">{a.filter_kind}</label>
                 <select id="kind" name="kind">
                     <option value="">{a.filter_any}</option>
@@ -338,9 +338,9 @@ pub fn AuditPage() -> impl IntoView {
                     }).collect_view()}
                 </select></div>
             <div class="field"><label for="from">{a.filter_from}</label>
-                <input id="from" name="from" type="date" prop:value=value(|f| f.from.clone())/></div>
+                <input id="from" name="from" type="date" value=value(|f| f.from.clone()) prop:value=value(|f| f.from.clone())/></div>
             <div class="field"><label for="to">{a.filter_to}</label>
-                <input id="to" name="to" type="date" prop:value=value(|f| f.to.clone())/></div>
+                <input id="to" name="to" type="date" value=value(|f| f.to.clone()) prop:value=value(|f| f.to.clone())/></div>
             <button type="submit" class="button primary">{a.filter_submit}</button>
         </form>
         <p><a href=move || format!("/admin/audit.csv?{}", filter.get().query()) rel="external" download="buurtfonds-logboek.csv">{a.csv}</a></p>

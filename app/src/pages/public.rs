@@ -5,7 +5,7 @@ use crate::api::initiatives::load_public_initiative;
 use crate::domain::Cents;
 use crate::i18n::{use_lang, use_texts};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -30,11 +30,26 @@ pub fn InitiativePage() -> impl IntoView {
                 Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
                 Ok(i) => view! {
                     <Title text=i.title.clone()/>
+                    <Meta name="description" content=summary(&i.description)/>
+                    <Meta property="og:type" content="article"/>
+                    <Meta property="og:site_name" content=t.site_name/>
+                    <Meta property="og:title" content=i.title.clone()/>
+                    <Meta property="og:description" content=summary(&i.description)/>
+                    <Meta property="og:url" content=i.url.clone()/>
+                    <Meta property="og:locale" content=lang.og_locale()/>
+                    {i.photos.first().map(|(photo, alt)| {
+                        let base = i.url.trim_end_matches(&format!("/initiatives/{}", i.id)).to_string();
+                        view! {
+                            <Meta property="og:image" content=format!("{base}/photos/{photo}")/>
+                            <Meta property="og:image:alt" content=alt.clone()/>
+                        }
+                    })}
                     <article class="initiative">
                         <p class="card-meta"><span class="tag">{t.kind(&i.kind)}</span>" "
                             <span class="tag state">{t.state(&i.state)}</span>" "{i.neighbourhood.clone()}</p>
                         <h1>{i.title.clone()}</h1>
                         {i.public_name.clone().map(|n| view! { <p class="byline">{(t.by_name)(&n)}</p> })}
+                        {i.coach.clone().map(|c| view! { <p class="byline">{p.coach}": "{c}</p> })}
                         {i.funded_on.clone().map(|d| view! { <p class="card-date">{(t.funded_on)(&lang.date(&d))}</p> })}
                         <ul class="photos">
                             {i.photos.iter().map(|(id, alt)| view! {
@@ -99,4 +114,13 @@ pub fn InitiativePage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The first sentences of a description, for previews (at most 200 characters).
+fn summary(text: &str) -> String {
+    let mut out: String = text.chars().take(200).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
 }

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod export;
 pub mod health;
 pub mod lang;
+pub mod open_data;
 pub mod photos;
 pub mod rate_limit;
 pub mod security;
@@ -31,6 +32,23 @@ pub fn router() -> Router<ServerState> {
         )
         .route("/photos/{id}", get(photos::full))
         .route("/photos/{id}/thumb", get(photos::thumb))
+        .route("/api/v1/initiatives", get(open_data::list_initiatives))
+        .route("/api/v1/initiatives/{id}", get(open_data::one_initiative))
+        .route(
+            "/api/v1/neighbourhoods",
+            get(open_data::list_neighbourhoods),
+        )
+        .route(
+            "/api/v1/neighbourhoods/{slug}",
+            get(open_data::one_neighbourhood),
+        )
+        .route("/api/v1/openapi.json", get(open_data::openapi))
+        .route("/initiatives.csv", get(open_data::initiatives_csv))
+        .route("/neighbourhoods.csv", get(open_data::neighbourhoods_csv))
+        .route("/feed.xml", get(open_data::feed))
+        .route("/sitemap.xml", get(open_data::sitemap_index))
+        .route("/sitemaps/pages.xml", get(open_data::sitemap_pages))
+        .route("/sitemaps/{file}", get(open_data::sitemap_initiatives))
 }
 
 /// The signed-in person behind a request's session cookie, for the plain

@@ -74,6 +74,7 @@ pub async fn recent_funded<C: ConnectionTrait>(
 /// [`ServiceError::NotFound`] when it is not public; a database error.
 pub async fn public<C: ConnectionTrait>(
     db: &C,
+    public_url: &str,
     id: i64,
 ) -> Result<crate::api::initiatives::PublicInitiative, ServiceError> {
     use crate::domain::ledger::AccountKey;
@@ -96,6 +97,14 @@ pub async fn public<C: ConnectionTrait>(
         .one(db)
         .await?
         .and_then(|u| u.public_name);
+    let coach = match i.coach_id {
+        Some(c) => users::Entity::find_by_id(c)
+            .filter(users::Column::ErasedAt.is_null())
+            .one(db)
+            .await?
+            .and_then(|u| u.display_name.split_whitespace().next().map(str::to_string)),
+        None => None,
+    };
     let strength = own_strength_lines::Entity::find()
         .filter(own_strength_lines::Column::InitiativeId.eq(id))
         .order_by_asc(own_strength_lines::Column::Position)
@@ -145,6 +154,8 @@ pub async fn public<C: ConnectionTrait>(
     );
     Ok(crate::api::initiatives::PublicInitiative {
         id,
+        url: format!("{}/initiatives/{id}", public_url.trim_end_matches('/')),
+        coach,
         title: i.title,
         kind: i.kind,
         state: i.state,

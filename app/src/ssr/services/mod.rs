@@ -12,6 +12,7 @@ pub mod me;
 pub mod notify;
 pub mod photos;
 pub mod propose;
+pub mod public;
 
 /// Now, in the type the entities store.
 pub fn now() -> sea_orm::prelude::DateTimeWithTimeZone {

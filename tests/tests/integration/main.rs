@@ -1,0 +1,16 @@
+//! Every integration test in one binary: each spawns the real server on port 0
+//! with a fresh database and drives it over HTTP. One binary instead of one per
+//! file links the server once, which saves minutes and gigabytes of `target/`.
+
+mod account_pages;
+mod accounts;
+mod admin;
+mod authorization;
+mod coach;
+mod csrf;
+mod ledger_and_lifecycle;
+mod me;
+mod migrations;
+mod pages;
+mod propose;
+mod public;
