@@ -191,6 +191,13 @@ fn router(settings: &Settings, app_state: AppState, address: SocketAddr) -> Rout
         settings.auth_attempts_per_account,
     );
     routes::security::apply(router)
+        // Inside the CSP and CSRF layers: it needs this request's nonce and token.
+        .layer(axum::middleware::from_fn_with_state(
+            routes::page_cache::PageCache::new(std::time::Duration::from_millis(
+                settings.public_cache_ms,
+            )),
+            routes::page_cache::serve,
+        ))
         .layer(axum::middleware::from_fn(routes::security::page_csp))
         .layer(axum::middleware::from_fn_with_state(
             limits,

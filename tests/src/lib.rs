@@ -125,6 +125,8 @@ pub async fn spawn_app_configured(
         auth_attempts_per_ip: 1_000,
         auth_attempts_per_account: 1_000,
         queue_target_days: 10,
+        // Tests change data and read it back at once; the cache's own test turns it on.
+        public_cache_ms: 0,
     };
     configure(&mut settings);
     let app = Application::build(&settings).await.expect("server starts");

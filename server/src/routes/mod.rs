@@ -6,6 +6,7 @@ pub mod export;
 pub mod health;
 pub mod lang;
 pub mod open_data;
+pub mod page_cache;
 pub mod photos;
 pub mod rate_limit;
 pub mod security;

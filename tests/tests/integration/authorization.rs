@@ -356,6 +356,15 @@ fn table() -> Vec<Row> {
             &[Owner],
         ),
         get("/initiatives/{id}", APPROVED, &EVERYONE),
+        // The public side and open data: for everyone, changing nothing.
+        get("/initiatives?q=repair&kind=course", APPROVED, &EVERYONE),
+        get("/neighbourhoods", APPROVED, &EVERYONE),
+        get("/sf/browse_initiatives", APPROVED, &EVERYONE),
+        get("/sf/neighbourhood_choices", APPROVED, &EVERYONE),
+        get("/api/v1/initiatives/{id}", APPROVED, &EVERYONE),
+        get("/api/v1/neighbourhoods", APPROVED, &EVERYONE),
+        get("/initiatives.csv", APPROVED, &EVERYONE),
+        get("/feed.xml", APPROVED, &EVERYONE),
         post(
             "/sf/save_fund",
             &[

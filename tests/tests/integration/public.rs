@@ -8,7 +8,7 @@ use app::ssr::entities::{
     events, initiatives, ledger_accounts, messages, neighbourhoods, own_strength_lines, users,
 };
 use app::ssr::services::{ledger, now};
-use buurtfonds_tests::{spawn_app, spawn_app_on, Backend, TestApp};
+use buurtfonds_tests::{spawn_app, spawn_app_configured, spawn_app_on, Backend, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder,
@@ -531,4 +531,71 @@ async fn no_private_field_reaches_any_public_place() {
         page.replace("<!>", "").contains("Buurtcoach: Voornaam"),
         "{page}"
     );
+}
+
+/// The nonce in a response's CSP header.
+fn csp_nonce(resp: &reqwest::Response) -> String {
+    let csp = resp.headers()["content-security-policy"].to_str().unwrap();
+    csp.split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the CSP")
+        .to_string()
+}
+
+#[tokio::test]
+async fn visitors_are_served_from_a_short_cache_with_a_fresh_nonce_and_signed_in_people_never() {
+    let app = spawn_app_configured(Backend::Sqlite, |s| s.public_cache_ms = 800)
+        .await
+        .unwrap();
+    app.seed_demo().await;
+    let funded = app.initiative("Repair café Lombok").await;
+    let path = format!("{}/initiatives/{}", app.address, funded.id);
+    let visitor = reqwest::Client::new();
+
+    let first = visitor.get(&path).send().await.unwrap();
+    let first_nonce = csp_nonce(&first);
+    let first_body = first.text().await.unwrap();
+    assert!(first_body.contains(&first_nonce));
+
+    // Renamed in the database: visitors see the kept page for a moment, each
+    // time with the nonce of their own response.
+    let mut m = funded.clone().into_active_model();
+    m.title = Set("Repair café Lombok vernieuwd".into());
+    m.update(&app.db).await.unwrap();
+    let second = visitor.get(&path).send().await.unwrap();
+    let second_nonce = csp_nonce(&second);
+    let second_body = second.text().await.unwrap();
+    assert_ne!(first_nonce, second_nonce);
+    assert!(second_body.contains(&second_nonce));
+    assert!(!second_body.contains(&first_nonce), "no nonce is reused");
+    assert!(!second_body.contains("vernieuwd"), "served from the cache");
+    assert_eq!(
+        second_body.replace(&second_nonce, "N"),
+        first_body.replace(&first_nonce, "N")
+    );
+
+    // Signed-in people always get a fresh page.
+    app.sign_in("kees@buurtfonds.test").await;
+    let own = app.get(&format!("/initiatives/{}", funded.id)).await;
+    assert!(own.text().await.unwrap().contains("vernieuwd"));
+
+    // And after the time to live, visitors too.
+    tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+    let later = visitor
+        .get(&path)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(later.contains("vernieuwd"));
+
+    // Not cached: a page that is not public.
+    let login = format!("{}/login", app.address);
+    let a = visitor.get(&login).send().await.unwrap();
+    let b = visitor.get(&login).send().await.unwrap();
+    assert_ne!(a.headers().get("set-cookie"), None);
+    assert_ne!(csp_nonce(&a), csp_nonce(&b));
 }
