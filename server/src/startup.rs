@@ -99,6 +99,7 @@ impl Application {
             secure_cookies: settings.public_url.starts_with("https://"),
             uploads: settings.data_dir.join("uploads"),
             queue_target_days: settings.queue_target_days,
+            figures: app::ssr::services::public::FiguresCache::default(),
         };
         let router = router(settings, app_state.clone(), address);
         Ok(Application {

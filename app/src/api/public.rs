@@ -471,7 +471,7 @@ pub async fn browse_initiatives(filter: Browse) -> Result<InitiativeList, Server
 #[server(prefix = "/sf", endpoint = "list_neighbourhoods", input = server_fn::codec::GetUrl)]
 pub async fn list_neighbourhoods() -> Result<Vec<NeighbourhoodSummary>, ServerFnError> {
     let state = crate::ssr::serverfn::state()?;
-    crate::ssr::services::public::neighbourhoods(&state.db)
+    crate::ssr::services::public::neighbourhoods(&state.db, &state.figures)
         .await
         .map_err(|e| e.into_server_error())
 }
@@ -480,7 +480,7 @@ pub async fn list_neighbourhoods() -> Result<Vec<NeighbourhoodSummary>, ServerFn
 #[server(prefix = "/sf", endpoint = "load_neighbourhood", input = server_fn::codec::GetUrl)]
 pub async fn load_neighbourhood(slug: String) -> Result<NeighbourhoodDetail, ServerFnError> {
     let state = crate::ssr::serverfn::state()?;
-    crate::ssr::services::public::neighbourhood(&state.db, &slug)
+    crate::ssr::services::public::neighbourhood(&state.db, &state.figures, &slug)
         .await
         .map_err(|e| e.into_server_error())
 }

@@ -26,4 +26,6 @@ pub struct AppState {
     pub uploads: std::path::PathBuf,
     /// Days an initiative may wait in the queue before it is flagged.
     pub queue_target_days: i64,
+    /// Neighbourhood figures, kept until the ledger or the event log moves.
+    pub figures: services::public::FiguresCache,
 }

@@ -176,7 +176,7 @@ pub async fn one_initiative(State(state): State<AppState>, Path(id): Path<String
     responses((status = 200, description = "Every neighbourhood", body = Vec<NeighbourhoodSummary>))
 )]
 pub async fn list_neighbourhoods(State(state): State<AppState>) -> Response {
-    match public::neighbourhoods(&state.db).await {
+    match public::neighbourhoods(&state.db, &state.figures).await {
         Ok(list) => json(&list),
         Err(e) => failed(&e),
     }
@@ -204,7 +204,7 @@ pub async fn one_neighbourhood(
     if let Err(e) = probe.check() {
         return bad("slug", &e.error);
     }
-    match public::neighbourhood(&state.db, &slug).await {
+    match public::neighbourhood(&state.db, &state.figures, &slug).await {
         Ok(n) => json(&n),
         Err(e) => failed(&e),
     }
@@ -303,7 +303,7 @@ pub async fn initiatives_csv(State(state): State<AppState>, RawQuery(raw): RawQu
 
 /// `GET /neighbourhoods.csv`: every neighbourhood's figures.
 pub async fn neighbourhoods_csv(State(state): State<AppState>) -> Response {
-    let list = match public::neighbourhoods(&state.db).await {
+    let list = match public::neighbourhoods(&state.db, &state.figures).await {
         Ok(l) => l,
         Err(e) => return failed(&e),
     };

@@ -2,7 +2,9 @@
 //! rendered at most once a second per address and language, however many
 //! visitors ask at once, so the public side stays fast at any size of the
 //! database. Figures are at most the time to live old (one second by
-//! default, `BUURTFONDS_PUBLIC_CACHE_MS`).
+//! default, `BUURTFONDS_PUBLIC_CACHE_MS`) plus one render: one request per
+//! address renders at a time, and while it does, others get the older copy
+//! (or, when there is none, wait for it).
 //!
 //! Only anonymous GETs of public addresses are cached: a request with any
 //! cookie but the language and the CSRF cookie (a session, kept form
@@ -26,6 +28,8 @@ use std::time::{Duration, Instant};
 const MAX_ENTRIES: usize = 2_000;
 /// Larger answers (long downloads) are not kept.
 const MAX_BODY: usize = 512 * 1024;
+/// All kept answers together stay below this.
+const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Clone)]
 struct Entry {
@@ -35,10 +39,15 @@ struct Entry {
     nonce: Option<String>,
 }
 
+/// One render at a time per address: whoever holds it renders, the others
+/// wait for the result (cold) or are answered from the older copy (stale).
+type RenderLock = Arc<tokio::sync::Mutex<()>>;
+
 /// The cache, shared by every request of one server.
 #[derive(Clone)]
 pub struct PageCache {
     entries: Arc<Mutex<HashMap<String, Entry>>>,
+    renders: Arc<Mutex<HashMap<String, RenderLock>>>,
     ttl: Duration,
 }
 
@@ -47,16 +56,32 @@ impl PageCache {
     pub fn new(ttl: Duration) -> PageCache {
         PageCache {
             entries: Arc::default(),
+            renders: Arc::default(),
             ttl,
         }
     }
 
-    fn get(&self, key: &str) -> Option<Entry> {
+    /// The kept answer, and whether it is still fresh.
+    fn get(&self, key: &str) -> Option<(Entry, bool)> {
         let entries = self.entries.lock().ok()?;
         entries
             .get(key)
-            .filter(|e| e.at.elapsed() < self.ttl)
-            .cloned()
+            .map(|e| (e.clone(), e.at.elapsed() < self.ttl))
+    }
+
+    fn remove(&self, key: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(key);
+        }
+    }
+
+    fn render_lock(&self, key: &str) -> Option<RenderLock> {
+        let mut renders = self.renders.lock().ok()?;
+        if renders.len() >= MAX_ENTRIES {
+            // Forget locks nobody holds.
+            renders.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        Some(renders.entry(key.to_string()).or_default().clone())
     }
 
     fn put(&self, key: String, entry: Entry) {
@@ -67,7 +92,13 @@ impl PageCache {
             let ttl = self.ttl;
             entries.retain(|_, e| e.at.elapsed() < ttl);
         }
-        if entries.len() < MAX_ENTRIES {
+        let kept: usize = entries.values().map(|e| e.body.len()).sum();
+        if kept + entry.body.len() > MAX_BYTES {
+            let ttl = self.ttl;
+            entries.retain(|_, e| e.at.elapsed() < ttl);
+        }
+        let kept: usize = entries.values().map(|e| e.body.len()).sum();
+        if entries.len() < MAX_ENTRIES && kept + entry.body.len() <= MAX_BYTES {
             entries.insert(key, entry);
         }
     }
@@ -142,22 +173,47 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
         return next.run(request).await;
     };
     let nonce = request.extensions().get::<CspNonce>().map(|n| n.0.clone());
-    if let Some(hit) = cache.get(&key) {
+    let answer = |hit: Entry| {
         let body = match (&hit.nonce, &nonce) {
             (Some(old), Some(new)) => swap(&hit.body, old, new),
             _ => hit.body.clone(),
         };
-        return rebuild(&hit.headers, body);
+        rebuild(&hit.headers, body)
+    };
+    let kept = cache.get(&key);
+    if let Some((hit, true)) = kept {
+        return answer(hit);
     }
+    let Some(lock) = cache.render_lock(&key) else {
+        return next.run(request).await;
+    };
+    let _rendering = match kept {
+        // Someone is already rendering a newer copy: the older one will do.
+        Some((hit, false)) => match lock.try_lock_owned() {
+            Ok(guard) => guard,
+            Err(_) => return answer(hit),
+        },
+        // Nothing kept: wait for whoever renders it, then look again.
+        _ => {
+            let guard = lock.lock_owned().await;
+            if let Some((hit, true)) = cache.get(&key) {
+                return answer(hit);
+            }
+            guard
+        }
+    };
     let csrf = request.extensions().get::<CsrfToken>().map(|t| t.0.clone());
     let response = next.run(request).await;
     if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
+        // What was kept no longer holds (an initiative withdrawn from view, say).
+        cache.remove(&key);
         return response;
     }
     let (parts, body) = response.into_parts();
     // Our own public answers are bounded (pages, 100 rows of JSON, 40,000
     // sitemap lines), so reading them whole is safe.
     let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+        cache.remove(&key);
         return Response::builder()
             .status(StatusCode::INTERNAL_SERVER_ERROR)
             .body(Body::empty())
@@ -176,6 +232,8 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
                 nonce,
             },
         );
+    } else {
+        cache.remove(&key);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

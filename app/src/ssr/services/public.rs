@@ -21,6 +21,78 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
+/// What identifies the state of the money and the decisions: the newest
+/// ledger transaction and event, the month (the chart ends at the current
+/// one), which funds cover which neighbourhoods, and the funds' last change.
+type Version = (i64, i64, String, Vec<(i64, i64)>, Vec<String>);
+
+/// Neighbourhood figures computed from the whole ledger, kept until the
+/// ledger or the event log changes — so they stay exact and live, and are
+/// computed once per change rather than once per visitor.
+#[derive(Clone, Debug, Default)]
+pub struct FiguresCache(std::sync::Arc<std::sync::Mutex<Figures>>);
+
+#[derive(Debug, Default)]
+struct Figures {
+    version: Option<Version>,
+    summaries: Option<Vec<NeighbourhoodSummary>>,
+    details: HashMap<i64, NeighbourhoodDetail>,
+}
+
+impl FiguresCache {
+    /// The kept figures, emptied first when `version` moved on.
+    fn with<T>(&self, version: &Version, f: impl FnOnce(&mut Figures) -> T) -> Option<T> {
+        let mut figures = self.0.lock().ok()?;
+        if figures.version.as_ref() != Some(version) {
+            *figures = Figures {
+                version: Some(version.clone()),
+                ..Figures::default()
+            };
+        }
+        Some(f(&mut figures))
+    }
+}
+
+async fn version<C: ConnectionTrait>(db: &C) -> Result<Version, ServiceError> {
+    use crate::ssr::entities::events;
+    let ledger: Option<i64> = ledger_transactions::Entity::find()
+        .select_only()
+        .column_as(ledger_transactions::Column::Id.max(), "v")
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    let events: Option<i64> = events::Entity::find()
+        .select_only()
+        .column_as(events::Column::Id.max(), "v")
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    let links: Vec<(i64, i64)> = fund_neighbourhoods::Entity::find()
+        .order_by_asc(fund_neighbourhoods::Column::FundId)
+        .order_by_asc(fund_neighbourhoods::Column::NeighbourhoodId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.fund_id, l.neighbourhood_id))
+        .collect();
+    let funds_changed: Vec<String> = funds::Entity::find()
+        .order_by_asc(funds::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.updated_at.to_rfc3339())
+        .collect();
+    Ok((
+        ledger.unwrap_or(0),
+        events.unwrap_or(0),
+        Utc::now().format("%Y-%m").to_string(),
+        links,
+        funds_changed,
+    ))
+}
+
 /// At most this many words of a search are used.
 const SEARCH_MAX_WORDS: usize = 8;
 /// Characters of the description shown on a card.
@@ -295,6 +367,19 @@ async fn drawn_per_neighbourhood<C: ConnectionTrait>(
 /// A database error.
 pub async fn neighbourhoods<C: ConnectionTrait>(
     db: &C,
+    cache: &FiguresCache,
+) -> Result<Vec<NeighbourhoodSummary>, ServiceError> {
+    let v = version(db).await?;
+    if let Some(Some(kept)) = cache.with(&v, |f| f.summaries.clone()) {
+        return Ok(kept);
+    }
+    let fresh = compute_neighbourhoods(db).await?;
+    cache.with(&v, |f| f.summaries = Some(fresh.clone()));
+    Ok(fresh)
+}
+
+async fn compute_neighbourhoods<C: ConnectionTrait>(
+    db: &C,
 ) -> Result<Vec<NeighbourhoodSummary>, ServiceError> {
     let committed = drawn_per_neighbourhood(db, AccountKey::InitiativeGranted(0).kind()).await?;
     let paid = drawn_per_neighbourhood(db, AccountKey::InitiativePaid(0).kind()).await?;
@@ -332,6 +417,7 @@ pub async fn neighbourhoods<C: ConnectionTrait>(
 /// [`ServiceError::NotFound`] for an unknown slug; a database error.
 pub async fn neighbourhood<C: ConnectionTrait>(
     db: &C,
+    cache: &FiguresCache,
     slug: &str,
 ) -> Result<NeighbourhoodDetail, ServiceError> {
     let area = neighbourhoods::Entity::find()
@@ -339,7 +425,40 @@ pub async fn neighbourhood<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    // The newest initiatives are cheap and show public names, whose consent
+    // can change without the ledger moving: always fresh.
+    let recent = browse(
+        db,
+        &Browse {
+            neighbourhood: Some(area.slug.clone()),
+            ..Browse::default()
+        },
+        10,
+    )
+    .await?
+    .items;
+    let v = version(db).await?;
+    let kept = cache
+        .with(&v, |f| f.details.get(&area.id).cloned())
+        .flatten();
+    let mut detail = match kept {
+        Some(d) => d,
+        None => {
+            let fresh = compute_neighbourhood(db, &area).await?;
+            cache.with(&v, |f| f.details.insert(area.id, fresh.clone()));
+            fresh
+        }
+    };
+    detail.slug = area.slug;
+    detail.name = area.name;
+    detail.recent = recent;
+    Ok(detail)
+}
 
+async fn compute_neighbourhood<C: ConnectionTrait>(
+    db: &C,
+    area: &neighbourhoods::Model,
+) -> Result<NeighbourhoodDetail, ServiceError> {
     let links = fund_neighbourhoods::Entity::find().all(db).await?;
     let fund_ids: Vec<i64> = links
         .iter()
@@ -401,16 +520,6 @@ pub async fn neighbourhood<C: ConnectionTrait>(
 
     let year = Utc::now().year();
     let months = month_by_month(db, area.id, year).await?;
-    let recent = browse(
-        db,
-        &Browse {
-            neighbourhood: Some(area.slug.clone()),
-            ..Browse::default()
-        },
-        10,
-    )
-    .await?
-    .items;
 
     Ok(NeighbourhoodDetail {
         budget_cents: funds_out.iter().map(|f| f.budget_cents).sum(),
@@ -427,9 +536,9 @@ pub async fn neighbourhood<C: ConnectionTrait>(
             .collect(),
         year,
         months,
-        recent,
-        slug: area.slug,
-        name: area.name,
+        recent: Vec::new(),
+        slug: area.slug.clone(),
+        name: area.name.clone(),
     })
 }
 
