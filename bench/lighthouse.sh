@@ -57,13 +57,13 @@ audit() { # label path [cookie]
     const kb = (b) => (b / 1024).toFixed(0) + " KB";
     const wasm = (r.audits["network-requests"].details.items || [])
       .filter((i) => i.url.endsWith(".wasm")).reduce((s, i) => s + i.transferSize, 0);
-    console.log([process.argv[2], process.argv[3],
+    console.log("| " + [process.argv[2], "`" + process.argv[3] + "`",
       Math.round(r.categories.performance.score * 100),
       Math.round(r.categories.accessibility.score * 100),
       (r.audits["speed-index"].numericValue / 1000).toFixed(1) + " s",
       (r.audits["largest-contentful-paint"].numericValue / 1000).toFixed(1) + " s",
       Math.round(r.audits["total-blocking-time"].numericValue) + " ms",
-      kb(r.audits["total-byte-weight"].numericValue), kb(wasm)].join(" | "));
+      kb(r.audits["total-byte-weight"].numericValue), kb(wasm)].join(" | ") + " |");
   ' "$out" "$1" "$2"
 }
 
