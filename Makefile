@@ -32,8 +32,9 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
+# Every Rust test in its own process (cargo-nextest, see .config/nextest.toml).
 unit:
-	cargo test --workspace
+	cargo nextest run --workspace --no-tests=warn
 
 browser:
 	cd tests/browser && npm test

@@ -45,6 +45,10 @@ if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt to
 fi
 
 if [ "$want_test" = true ]; then
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    echo "==> cargo install cargo-nextest (a few minutes)"
+    cargo install cargo-nextest --locked
+  fi
   command -v chromium >/dev/null || apt_install chromium
   if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ] \
      || [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
