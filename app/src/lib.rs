@@ -18,7 +18,7 @@ use leptos_router::{
     path, SsrMode,
 };
 use pages::accounts::{ForgotPage, LoginPage, ResetPage, SignupPage, VerifyPage};
-use pages::admin::{AdminPage, AuditPage};
+use pages::admin::{AdminPage, AuditPage, ReconcilePage};
 use pages::browse::BrowsePage;
 use pages::coach::{CoachInitiativePage, CoachPage};
 use pages::me::{MePage, MyInitiativePage};
@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/coach") view=CoachPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/reconcile") view=ReconcilePage ssr=SsrMode::Async/>
                     <Route path=path!("/coach/initiatives/:id") view=CoachInitiativePage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -14,6 +14,7 @@ mod m20261130_000005_conversation_and_reports;
 mod m20261130_000006_append_only_log;
 mod m20261130_000007_wizard;
 mod m20261130_000008_public_search;
+mod m20261130_000009_payments;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_append_only_log::Migration),
             Box::new(m20261130_000007_wizard::Migration),
             Box::new(m20261130_000008_public_search::Migration),
+            Box::new(m20261130_000009_payments::Migration),
         ]
     }
 }

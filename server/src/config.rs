@@ -40,6 +40,17 @@ pub struct Settings {
     /// Milliseconds a visitor's public page or open-data answer is served
     /// from memory (0 turns the cache off).
     pub public_cache_ms: u64,
+    /// Stripe's secret API key (`STRIPE_SECRET_KEY`); without it, online
+    /// payments are off and say so, and manual payouts still work.
+    #[serde(default)]
+    pub stripe_secret_key: Option<SecretString>,
+    /// The signing secret of the webhook endpoint (`STRIPE_WEBHOOK_SECRET`).
+    #[serde(default)]
+    pub stripe_webhook_secret: Option<SecretString>,
+    /// Another base URL for Stripe's API (`STRIPE_API_BASE`), for a local
+    /// stand-in; without it, Stripe itself.
+    #[serde(default)]
+    pub stripe_api_base: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -47,6 +58,25 @@ pub struct Settings {
 pub enum LogFormat {
     Pretty,
     Json,
+}
+
+/// Stripe's configuration, when payments are set up.
+#[derive(Debug, Clone, Copy)]
+pub struct StripeKeys<'a> {
+    pub secret_key: &'a str,
+    pub webhook_secret: &'a str,
+    /// `None`: Stripe itself.
+    pub api_base: Option<&'a str>,
+}
+
+impl StripeKeys<'_> {
+    /// The gateway these keys open.
+    ///
+    /// # Errors
+    /// The client cannot be built.
+    pub fn gateway(&self) -> Result<app::ssr::stripe_gateway::Gateway, String> {
+        app::ssr::stripe_gateway::Gateway::new(self.secret_key, self.webhook_secret, self.api_base)
+    }
 }
 
 /// Why the configuration could not be read.
@@ -85,8 +115,17 @@ impl Settings {
             }
             builder = builder.add_source(config::File::from(path).required(true));
         }
-        if let Ok(url) = std::env::var("DATABASE_URL") {
-            builder = builder.set_override("database_url", url)?;
+        for (var, key) in [
+            ("DATABASE_URL", "database_url"),
+            ("STRIPE_SECRET_KEY", "stripe_secret_key"),
+            ("STRIPE_WEBHOOK_SECRET", "stripe_webhook_secret"),
+            ("STRIPE_API_BASE", "stripe_api_base"),
+        ] {
+            if let Ok(value) = std::env::var(var) {
+                if !value.is_empty() {
+                    builder = builder.set_override(key, value)?;
+                }
+            }
         }
         builder =
             builder.add_source(config::Environment::with_prefix("BUURTFONDS").try_parsing(true));
@@ -108,6 +147,28 @@ impl Settings {
             .map_or("sqlite://data/buurtfonds.db?mode=rwc", |u| {
                 u.expose_secret()
             })
+    }
+
+    /// Stripe's key, webhook secret and base URL when payments are set up;
+    /// `None` when neither key is given.
+    ///
+    /// # Errors
+    /// Only one of the two secrets is given.
+    pub fn stripe(&self) -> Result<Option<StripeKeys<'_>>, String> {
+        match (&self.stripe_secret_key, &self.stripe_webhook_secret) {
+            (None, None) => Ok(None),
+            (Some(key), Some(hook)) => Ok(Some(StripeKeys {
+                secret_key: key.expose_secret(),
+                webhook_secret: hook.expose_secret(),
+                api_base: self.stripe_api_base.as_deref(),
+            })),
+            (Some(_), None) => {
+                Err("STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not".into())
+            }
+            (None, Some(_)) => {
+                Err("STRIPE_WEBHOOK_SECRET is set but STRIPE_SECRET_KEY is not".into())
+            }
+        }
     }
 
     /// The SMTP URL, for the one place that builds the mailer.

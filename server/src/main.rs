@@ -26,6 +26,9 @@ enum Command {
     /// Fill the database with data.
     #[command(subcommand)]
     Seed(Seed),
+    /// Compare the ledger with Stripe's balance transactions and list every
+    /// difference (exit status 0: none, 2: differences, 1: could not check).
+    Reconcile,
 }
 
 #[derive(Subcommand)]
@@ -48,7 +51,8 @@ enum Seed {
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match run(cli).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(Some(code)) => std::process::ExitCode::from(code),
+        Ok(None) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("buurtfonds: {e:#}");
             std::process::ExitCode::FAILURE
@@ -56,7 +60,7 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<Option<u8>> {
     let settings = Settings::load(cli.config.as_deref())?;
     server::telemetry::init(settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
@@ -94,6 +98,35 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = server::startup::Application::build(&settings).await?;
             app.run_until_stopped().await?;
         }
+        Command::Reconcile => return reconcile(&settings).await.map(Some),
     }
-    Ok(())
+    Ok(None)
+}
+
+async fn reconcile(settings: &Settings) -> anyhow::Result<u8> {
+    let Some(keys) = settings.stripe().map_err(anyhow::Error::msg)? else {
+        anyhow::bail!("online payments are not set up (STRIPE_SECRET_KEY is not set)");
+    };
+    let gateway = keys.gateway().map_err(anyhow::Error::msg)?;
+    let db = server::db::connect(settings).await?;
+    server::db::migrate(&db).await?;
+    let differences = app::ssr::services::payments::reconcile(&db, &gateway).await?;
+    if differences.is_empty() {
+        println!("reconciled: the ledger and Stripe agree (no differences)");
+        return Ok(0);
+    }
+    println!(
+        "{} difference(s) between the ledger and Stripe:",
+        differences.len()
+    );
+    let show = |c: Option<i64>| c.map_or_else(|| "-".to_string(), |c| c.to_string());
+    for d in &differences {
+        println!(
+            "  {}: ledger {} cents, Stripe {} cents",
+            d.what,
+            show(d.ledger_cents),
+            show(d.stripe_cents)
+        );
+    }
+    Ok(2)
 }

@@ -52,6 +52,8 @@ pub enum StartError {
     Database(#[from] crate::db::DbSetupError),
     #[error("mail: {0}")]
     Mail(#[from] app::ssr::mail::MailSetupError),
+    #[error("stripe: {0}")]
+    Stripe(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -100,6 +102,10 @@ impl Application {
             uploads: settings.data_dir.join("uploads"),
             queue_target_days: settings.queue_target_days,
             figures: app::ssr::services::public::FiguresCache::default(),
+            stripe: match settings.stripe().map_err(StartError::Stripe)? {
+                Some(keys) => Some(keys.gateway().map_err(StartError::Stripe)?),
+                None => None,
+            },
         };
         let router = router(settings, app_state.clone(), address);
         Ok(Application {

@@ -2,7 +2,7 @@
 // fresh SQLite database filled with demo data, launch Debian's Chromium, and
 // run axe-core on a page.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,28 @@ const binary = process.env.BUURTFONDS_BIN ?? join(root, 'target/debug/buurtfonds
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Starts `buurtfonds serve` on a free port with demo data. */
-export async function startServer() {
+/** Starts `program args` and waits for the `listening on URL` it prints. */
+function startListening(program, args, env, what) {
+  const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = new Promise((ok, fail) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) ok(m[1]);
+    });
+    child.on('exit', (code) => fail(new Error(`${what} exited early with ${code}`)));
+    setTimeout(() => fail(new Error(`${what} did not start within 30 s`)), 30_000);
+  });
+  return { child, url };
+}
+
+/**
+ * Starts `buurtfonds serve` on a free port with demo data. With
+ * `{ stripe: true }` it also starts the fake Stripe (`fake-stripe`, built
+ * from tests/src) and points the server's real Stripe client at it.
+ */
+export async function startServer({ stripe = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'buurtfonds-browser-'));
   const env = {
     ...process.env,
@@ -27,18 +47,26 @@ export async function startServer() {
     BUURTFONDS_DATA_DIR: dir,
     RUST_LOG: 'warn',
   };
+  let fake = null;
+  if (stripe) {
+    const fakeBinary = join(dirname(binary), 'fake-stripe');
+    fake = startListening(existsSync(fakeBinary) ? fakeBinary : join(root, 'target/debug/fake-stripe'), [], env, 'the fake Stripe');
+    env.STRIPE_API_BASE = await fake.url;
+    env.STRIPE_SECRET_KEY = 'sk_test_buurtfonds';
+    env.STRIPE_WEBHOOK_SECRET = 'whsec_buurtfonds_test';
+  }
   execFileSync(binary, ['seed', 'demo'], { env, stdio: 'ignore' });
-  const child = spawn(binary, ['serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/listening on (http:\/\/\S+)/);
-      if (m) ok(m[1]);
+  const server = startListening(binary, ['serve'], env, 'the server');
+  const child = server.child;
+  const url = await server.url;
+  if (fake) {
+    const told = await fetch(`${env.STRIPE_API_BASE}/_fake/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${url}/webhooks/stripe` }),
     });
-    child.on('exit', (code) => fail(new Error(`server exited early with ${code}`)));
-    setTimeout(() => fail(new Error('server did not start within 30 s')), 30_000);
-  });
+    if (!told.ok) throw new Error(`the fake Stripe said ${told.status}`);
+  }
   return {
     url,
     /** The newest mail in the server's outbox, as text with soft line breaks undone. */
@@ -55,6 +83,10 @@ export async function startServer() {
     async stop() {
       child.kill('SIGTERM');
       await new Promise((ok) => child.once('exit', ok));
+      if (fake) {
+        fake.child.kill('SIGTERM');
+        await new Promise((ok) => fake.child.once('exit', ok));
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -113,10 +145,10 @@ export async function waitForHydration(page) {
  * Registers a server with demo data and a browser for the tests of one file;
  * the returned object's `server` and `browser` are set once `before` ran.
  */
-export function useServerAndBrowser() {
+export function useServerAndBrowser(options = {}) {
   const fixture = { server: null, browser: null };
   before(async () => {
-    fixture.server = await startServer();
+    fixture.server = await startServer(options);
     fixture.browser = await launchBrowser();
   });
   after(async () => {

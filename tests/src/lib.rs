@@ -7,6 +7,8 @@
 //! the PostgreSQL tests print that they were skipped, unless
 //! `REQUIRE_POSTGRES=1`, which makes them fail.
 
+pub mod fake_stripe;
+
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use secrecy::SecretString;
 use server::config::{LogFormat, Settings};
@@ -127,6 +129,9 @@ pub async fn spawn_app_configured(
         queue_target_days: 10,
         // Tests change data and read it back at once; the cache's own test turns it on.
         public_cache_ms: 0,
+        stripe_secret_key: None,
+        stripe_webhook_secret: None,
+        stripe_api_base: None,
     };
     configure(&mut settings);
     let app = Application::build(&settings).await.expect("server starts");

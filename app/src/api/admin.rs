@@ -363,3 +363,36 @@ pub async fn audit_log(filter: AuditFilter) -> Result<Vec<AuditRow>, ServerFnErr
         .await
         .map_err(|e| e.into_server_error())
 }
+
+/// The outcome of comparing the ledger with Stripe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reconciliation {
+    /// Online payments are not set up.
+    Off,
+    /// Stripe could not be asked.
+    Unreachable,
+    /// Every difference: (what, ledger cents, Stripe cents); empty when they agree.
+    Done(Vec<(String, Option<i64>, Option<i64>)>),
+}
+
+/// Compares the ledger with Stripe's balance transactions (admins only).
+#[server(prefix = "/sf", endpoint = "reconcile", input = server_fn::codec::GetUrl)]
+pub async fn reconcile() -> Result<Reconciliation, ServerFnError> {
+    helpers::admin("/admin/reconcile").await?;
+    let state = helpers::state()?;
+    let Some(gateway) = state.stripe.as_ref() else {
+        return Ok(Reconciliation::Off);
+    };
+    match crate::ssr::services::payments::reconcile(&state.db, gateway).await {
+        Ok(list) => Ok(Reconciliation::Done(
+            list.into_iter()
+                .map(|d| (d.what, d.ledger_cents, d.stripe_cents))
+                .collect(),
+        )),
+        Err(crate::ssr::error::ServiceError::Gateway(e)) => {
+            tracing::warn!(error = %e, "reconciliation could not reach Stripe");
+            Ok(Reconciliation::Unreachable)
+        }
+        Err(e) => Err(e.into_server_error()),
+    }
+}

@@ -107,9 +107,32 @@ pub struct CoachView {
     pub fund_remaining_cents: Option<i64>,
     /// The bank payout, once recorded: (reference, ISO date).
     pub payout: Option<(String, String)>,
+    /// Every payout attempt, oldest first.
+    pub payouts: Vec<PayoutLine>,
+    /// What a payout pays now: the grant and what the fund added to match gifts.
+    pub payout_cents: i64,
+    /// Online payments are set up on this server.
+    pub stripe_on: bool,
+    /// The initiator's payout account can receive transfers.
+    pub account_ready: bool,
+    /// A Stripe payout's outcome is not known yet (try again: it never pays twice).
+    pub stripe_pending: bool,
     /// Today on the server (ISO date): the default payout date. The browser
     /// has no clock the app may rely on.
     pub today: String,
+}
+
+/// One payout attempt as the coach sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutLine {
+    /// `stripe` or `bank`
+    pub method: String,
+    /// `pending`, `paid`, `failed`, `reversed`
+    pub state: String,
+    pub cents: i64,
+    /// The Stripe transfer or the bank reference.
+    pub reference: String,
+    pub failure: Option<String>,
 }
 
 /// The coach's queue. Residents get 403, visitors go to sign in.
@@ -127,9 +150,11 @@ pub async fn coach_queue() -> Result<Queue, ServerFnError> {
 pub async fn coach_initiative(id: i64) -> Result<CoachView, ServerFnError> {
     let user = crate::ssr::serverfn::signed_in(&format!("/coach/initiatives/{id}")).await?;
     let state = crate::ssr::serverfn::state()?;
-    crate::ssr::services::coach::detail(&state.db, &user, id)
+    let mut view = crate::ssr::services::coach::detail(&state.db, &user, id)
         .await
-        .map_err(|e| e.into_server_error())
+        .map_err(|e| e.into_server_error())?;
+    view.stripe_on = state.stripe.is_some();
+    Ok(view)
 }
 
 /// A decision or step on an initiative: `claim`, `ask_changes`, `approve`
@@ -239,9 +264,16 @@ pub async fn record_payout(
     let (Some(on), true) = (on, feedback.is_ok()) else {
         return Ok(crate::ssr::serverfn::refuse(feedback, &back));
     };
-    crate::ssr::services::coach::pay_out(&state, &user, id, reference, on)
-        .await
-        .map_err(|e| e.into_server_error())?;
+    match crate::ssr::services::coach::pay_out(&state, &user, id, reference, on).await {
+        Ok(()) => {}
+        Err(crate::ssr::error::ServiceError::Invalid { field, message }) => {
+            return Ok(crate::ssr::serverfn::refuse(
+                feedback.with_error(field, &message),
+                &back,
+            ));
+        }
+        Err(e) => return Err(e.into_server_error()),
+    }
     leptos_axum::redirect(&format!("{back}?notice=step_done"));
     Ok(FormFeedback::new("payout"))
 }

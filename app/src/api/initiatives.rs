@@ -68,13 +68,25 @@ pub struct PublicInitiative {
     pub result: Option<(String, i64, i64)>,
     /// Receipts: how many, and their total.
     pub receipts: (i64, i64),
+    /// Gifts received, newest first: (the name the giver chose to show, cents).
+    pub gifts: Vec<(Option<String>, i64)>,
+    /// What the fund added to match gifts.
+    pub matched_cents: i64,
+    /// The fund's match rule: (cents per euro given, cap per initiative in cents).
+    pub match_rule: Option<(i32, i64)>,
+    /// The initiative takes gifts in its state.
+    pub takes_gifts: bool,
+    /// Online payments are set up on this server.
+    pub online_giving: bool,
 }
 
 /// A public initiative; anything not public answers 404.
 #[server(prefix = "/sf", endpoint = "load_public_initiative", input = server_fn::codec::GetUrl)]
 pub async fn load_public_initiative(id: i64) -> Result<PublicInitiative, ServerFnError> {
     let state = crate::ssr::serverfn::state()?;
-    crate::ssr::services::initiatives::public(&state.db, &state.public_url, id)
+    let mut found = crate::ssr::services::initiatives::public(&state.db, &state.public_url, id)
         .await
-        .map_err(|e| e.into_server_error())
+        .map_err(|e| e.into_server_error())?;
+    found.online_giving = state.stripe.is_some();
+    Ok(found)
 }

@@ -55,6 +55,13 @@ pub struct OwnInitiativeView {
     pub can_edit: bool,
     /// Whether I may withdraw it now (until a decision).
     pub can_withdraw: bool,
+    /// My payout account, while I may connect one (I started it and it is
+    /// approved): `none`, `pending` or `ready`.
+    pub payout_account: Option<String>,
+    /// Online payments are set up on this server.
+    pub stripe_on: bool,
+    /// A payout came back (failed or reversed) and waits to be paid again.
+    pub payout_returned: bool,
 }
 
 /// My initiatives, newest first. Sends visitors to the sign-in page.
@@ -72,9 +79,11 @@ pub async fn my_initiatives() -> Result<Vec<OwnInitiative>, ServerFnError> {
 pub async fn my_initiative(id: i64) -> Result<OwnInitiativeView, ServerFnError> {
     let user = crate::ssr::serverfn::signed_in(&format!("/me/initiatives/{id}")).await?;
     let state = crate::ssr::serverfn::state()?;
-    crate::ssr::services::me::detail(&state.db, user.id, id)
+    let mut view = crate::ssr::services::me::detail(&state.db, user.id, id)
         .await
-        .map_err(|e| e.into_server_error())
+        .map_err(|e| e.into_server_error())?;
+    view.stripe_on = state.stripe.is_some();
+    Ok(view)
 }
 
 /// Writes a message to the coach in an initiative's thread.

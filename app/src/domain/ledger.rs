@@ -178,7 +178,28 @@ impl LedgerTransaction {
                 positive(c)?;
                 Self::pair(A::DonationsClearing, A::InitiativeCofunded(initiative), c)
             }
+            MoneyEffect::Unpay(c) => {
+                positive(c)?;
+                Self::pair(
+                    A::InitiativePaid(initiative),
+                    A::InitiativeGranted(initiative),
+                    c,
+                )
+            }
         }
+    }
+
+    /// A gift (or part of it) refunded to the giver.
+    ///
+    /// # Errors
+    /// [`LedgerError::NonPositive`] for a zero or negative amount.
+    pub fn gift_refund(initiative: i64, amount: Cents) -> Result<LedgerTransaction, LedgerError> {
+        positive(amount)?;
+        Self::pair(
+            AccountKey::InitiativeCofunded(initiative),
+            AccountKey::DonationsClearing,
+            amount,
+        )
     }
 
     /// Moves `amount` from `from` to `to`.
@@ -198,6 +219,24 @@ impl LedgerTransaction {
             },
         ])
     }
+}
+
+/// The fund's match for a gift of `gift`: `percent` of it, within what is
+/// left of the per-initiative `cap` after `matched_so_far`, and never more
+/// than the fund has `available`. A cap of zero means no matching.
+pub fn match_for(
+    gift: Cents,
+    percent: i32,
+    cap: Cents,
+    matched_so_far: Cents,
+    available: Cents,
+) -> Cents {
+    if percent <= 0 || gift.0 <= 0 {
+        return Cents(0);
+    }
+    let wanted = gift.0.saturating_mul(i64::from(percent)) / 100;
+    let room = (cap.0 - matched_so_far.0).max(0);
+    Cents(wanted.min(room).min(available.0.max(0)))
 }
 
 fn positive(c: Cents) -> Result<(), LedgerError> {
@@ -363,6 +402,64 @@ mod tests {
             LedgerTransaction::fund_budget(1, Cents(-5)),
             Err(LedgerError::NonPositive)
         );
+    }
+
+    #[test]
+    fn the_match_stays_within_the_cap_and_the_fund() {
+        // One euro per euro, cap 50 euros per initiative.
+        let m = |gift, so_far, available| {
+            match_for(
+                Cents(gift),
+                100,
+                Cents(5_000),
+                Cents(so_far),
+                Cents(available),
+            )
+            .0
+        };
+        assert_eq!(m(2_000, 0, 100_000), 2_000);
+        assert_eq!(
+            m(2_000, 4_000, 100_000),
+            1_000,
+            "only what is left of the cap"
+        );
+        assert_eq!(m(2_000, 5_000, 100_000), 0, "the cap is reached");
+        assert_eq!(m(2_000, 0, 700), 700, "never beyond the fund");
+        assert_eq!(m(2_000, 0, -5), 0);
+        assert_eq!(
+            match_for(Cents(1_001), 50, Cents(5_000), Cents(0), Cents(9_999)).0,
+            500
+        );
+        assert_eq!(
+            match_for(Cents(1_000), 0, Cents(5_000), Cents(0), Cents(9_999)).0,
+            0
+        );
+        assert_eq!(
+            match_for(Cents(1_000), 100, Cents(0), Cents(0), Cents(9_999)).0,
+            0
+        );
+    }
+
+    #[test]
+    fn a_refund_and_a_returned_payout_balance() {
+        let mut l = Ledger::default();
+        l.book(LedgerTransaction::fund_budget(1, Cents(10_000)).unwrap())
+            .unwrap();
+        l.book(LedgerTransaction::for_effect(MoneyEffect::Commit(Cents(3_000)), 1, 7).unwrap())
+            .unwrap();
+        l.book(LedgerTransaction::for_effect(MoneyEffect::PayOut(Cents(3_000)), 1, 7).unwrap())
+            .unwrap();
+        l.book(LedgerTransaction::for_effect(MoneyEffect::Unpay(Cents(3_000)), 1, 7).unwrap())
+            .unwrap();
+        assert_eq!(l.balance(AccountKey::InitiativeGranted(7)), Cents(3_000));
+        assert_eq!(l.balance(AccountKey::InitiativePaid(7)), Cents(0));
+        l.book(LedgerTransaction::for_effect(MoneyEffect::Gift(Cents(1_500)), 1, 7).unwrap())
+            .unwrap();
+        l.book(LedgerTransaction::gift_refund(7, Cents(500)).unwrap())
+            .unwrap();
+        assert_eq!(l.balance(AccountKey::InitiativeCofunded(7)), Cents(1_000));
+        assert_eq!(l.balance(AccountKey::DonationsClearing), Cents(-1_000));
+        assert_eq!(l.total(), 0);
     }
 
     #[test]

@@ -125,11 +125,21 @@ pub struct Actor {
     pub mandate: Option<Cents>,
     /// Whether this person coaches the initiative's neighbourhood.
     pub coaches_neighbourhood: bool,
+    /// Buurtfonds itself, acting on what the payment provider reported.
+    pub system: bool,
 }
 
 impl Actor {
     pub fn visitor() -> Actor {
         Actor::default()
+    }
+
+    /// Buurtfonds itself (a verified payment provider event).
+    pub fn system() -> Actor {
+        Actor {
+            system: true,
+            ..Actor::default()
+        }
     }
 
     fn role(&self) -> Role {
@@ -148,6 +158,8 @@ pub struct Facts {
     pub amount_asked: Cents,
     /// The approved amount, set once approval has been given (also while awaiting co-sign).
     pub amount_approved: Option<Cents>,
+    /// What the fund committed on top, matching neighbours' gifts (and did not take back).
+    pub matched: Cents,
 }
 
 impl Facts {
@@ -175,14 +187,20 @@ pub enum Action {
     Message,
     AskChanges,
     Reject,
-    Approve { amount: Cents },
+    Approve {
+        amount: Cents,
+    },
     CoSign,
     PayOut,
     Cancel,
     SubmitReport,
     AcceptReport,
     AskMoreReport,
-    Give { amount: Cents },
+    Give {
+        amount: Cents,
+    },
+    /// The payment provider reported that a payout failed or was reversed.
+    ReturnPayout,
 }
 
 impl Action {
@@ -205,6 +223,7 @@ impl Action {
             Action::AcceptReport => "accept_report",
             Action::AskMoreReport => "ask_more_report",
             Action::Give { .. } => "give",
+            Action::ReturnPayout => "return_payout",
         }
     }
 }
@@ -220,6 +239,8 @@ pub enum MoneyEffect {
     PayOut(Cents),
     /// A neighbour's gift to the initiative.
     Gift(Cents),
+    /// A payout came back (failed or reversed): paid becomes committed again.
+    Unpay(Cents),
 }
 
 /// An allowed step: the state it leaves, the state it reaches, and any money it moves.
@@ -387,7 +408,8 @@ pub fn apply(
             require(&[S::Approved], claiming_coach || admin)?;
             let amount = facts
                 .amount_approved
-                .ok_or(TransitionError::InvalidAmount)?;
+                .ok_or(TransitionError::InvalidAmount)?
+                + facts.matched;
             Ok(Transition {
                 from: state,
                 to: S::Funded,
@@ -399,7 +421,8 @@ pub fn apply(
             require(&[S::Approved], claiming_coach || admin)?;
             let amount = facts
                 .amount_approved
-                .ok_or(TransitionError::InvalidAmount)?;
+                .ok_or(TransitionError::InvalidAmount)?
+                + facts.matched;
             Ok(Transition {
                 from: state,
                 to: S::Cancelled,
@@ -425,6 +448,19 @@ pub fn apply(
                 return Err(TransitionError::InvalidAmount);
             }
             Ok(stay(Some(*amount), Some(MoneyEffect::Gift(*amount))))
+        }
+        Action::ReturnPayout => {
+            require(&[S::Funded, S::Reporting], actor.system)?;
+            let amount = facts
+                .amount_approved
+                .ok_or(TransitionError::InvalidAmount)?
+                + facts.matched;
+            Ok(Transition {
+                from: state,
+                to: S::Approved,
+                amount: Some(amount),
+                money: Some(MoneyEffect::Unpay(amount)),
+            })
         }
     }
 }

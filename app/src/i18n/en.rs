@@ -129,6 +129,8 @@ pub(super) static TEXTS: Texts = Texts {
         ("accept_report", "Report accepted"),
         ("ask_more_report", "More information asked"),
         ("give", "Gift received"),
+        ("return_payout", "Payout returned"),
+        ("payout_failed", "Payout failed"),
     ],
     mail_verify_subject: "Confirm your e-mail address for Buurtfonds",
     mail_verify_body: |name, link| format!(
@@ -154,4 +156,5 @@ pub(super) static TEXTS: Texts = Texts {
     coach: &super::coach::EN,
     admin: &super::admin::EN,
     public: &super::public::EN,
+    payments: &super::payments::EN,
 };

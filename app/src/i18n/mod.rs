@@ -8,11 +8,13 @@ mod admin;
 mod coach;
 mod en;
 mod nl;
+mod payments;
 mod public;
 mod wizard;
 
 pub use admin::AdminTexts;
 pub use coach::CoachTexts;
+pub use payments::PaymentTexts;
 pub use public::PublicTexts;
 pub use wizard::WizardTexts;
 
@@ -231,7 +233,7 @@ pub struct Texts {
     /// Names of the lifecycle states, by their stored name.
     pub states: [(&'static str, &'static str); 12],
     /// Names of the steps in a timeline, by action.
-    pub actions: [(&'static str, &'static str); 17],
+    pub actions: [(&'static str, &'static str); 19],
     pub mail_verify_subject: &'static str,
     /// (name, link)
     pub mail_verify_body: fn(&str, &str) -> String,
@@ -259,6 +261,8 @@ pub struct Texts {
     pub admin: &'static AdminTexts,
     /// The public pages.
     pub public: &'static PublicTexts,
+    /// Online payments.
+    pub payments: &'static PaymentTexts,
 }
 
 impl Texts {
@@ -279,6 +283,7 @@ impl Texts {
                 .error(other)
                 .or_else(|| self.coach.error(other))
                 .or_else(|| self.admin.error(other))
+                .or_else(|| self.payments.error(other))
                 .map_or_else(|| self.err_generic.into(), Into::into),
         }
     }

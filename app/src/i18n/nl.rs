@@ -129,6 +129,8 @@ pub(super) static TEXTS: Texts = Texts {
         ("accept_report", "Verslag goedgekeurd"),
         ("ask_more_report", "Meer informatie gevraagd"),
         ("give", "Gift ontvangen"),
+        ("return_payout", "Uitbetaling teruggeboekt"),
+        ("payout_failed", "Uitbetaling mislukt"),
     ],
     mail_verify_subject: "Bevestig je e-mailadres voor Buurtfonds",
     mail_verify_body: |name, link| format!(
@@ -154,4 +156,5 @@ pub(super) static TEXTS: Texts = Texts {
     coach: &super::coach::NL,
     admin: &super::admin::NL,
     public: &super::public::NL,
+    payments: &super::payments::NL,
 };

@@ -54,7 +54,7 @@ pub fn AdminPage() -> impl IntoView {
         <Title text=a.title/>
         <h1>{a.title}</h1>
         <QueryNotice/>
-        <p><a href="/admin/audit">{a.audit_title}</a>" · "<a href="/coach">{t.coach.title}</a></p>
+        <p><a href="/admin/audit">{a.audit_title}</a>" · "<a href="/admin/reconcile">{t.payments.reconcile_title}</a>" · "<a href="/coach">{t.coach.title}</a></p>
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || data.get().map(|r| match r {
                 Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
@@ -379,6 +379,48 @@ pub fn AuditPage() -> impl IntoView {
                         </div>
                     }.into_any()
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/admin/reconcile`: the ledger against Stripe's balance history.
+#[component]
+pub fn ReconcilePage() -> impl IntoView {
+    let t = use_texts();
+    let g = t.payments;
+    let lang = use_lang();
+    let report = Resource::new_blocking(|| (), |_| crate::api::admin::reconcile());
+    let money = move |c: Option<i64>| c.map_or_else(|| "—".to_string(), |c| lang.money(Cents(c)));
+    view! {
+        <Title text=g.reconcile_title/>
+        <p><a href="/admin">{t.admin.title}</a></p>
+        <h1>{g.reconcile_title}</h1>
+        <p>{g.reconcile_intro}</p>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || report.get().map(|r| match r {
+                Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+                Ok(crate::api::admin::Reconciliation::Off) => view! { <p>{g.payments_off}</p> }.into_any(),
+                Ok(crate::api::admin::Reconciliation::Unreachable) => view! { <p class="error">{g.reconcile_failed}</p> }.into_any(),
+                Ok(crate::api::admin::Reconciliation::Done(list)) if list.is_empty() => {
+                    view! { <p class="notice" role="status">{g.reconcile_none}</p> }.into_any()
+                }
+                Ok(crate::api::admin::Reconciliation::Done(list)) => view! {
+                    <div class="table-wrap">
+                        <table>
+                            <thead><tr>
+                                <th scope="col">{g.reconcile_what}</th>
+                                <th scope="col">{g.reconcile_ledger}</th>
+                                <th scope="col">{g.reconcile_stripe}</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|(what, ledger, stripe)| view! {
+                                    <tr><td>{what}</td><td>{money(ledger)}</td><td>{money(stripe)}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any(),
             })}
         </Suspense>
     }

@@ -17,7 +17,7 @@ use crate::i18n::{use_lang, use_texts};
 use crate::pages::propose::QueryNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn CoachPage() -> impl IntoView {
@@ -272,6 +272,7 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
         <section aria-labelledby="decide-title">
             <h2 id="decide-title">{c.decide_title}</h2>
             {d.payout.clone().map(|(reference, on)| view! { <p>{(c.payout_done)(&reference, &lang.date(&on))}</p> })}
+            <StripePayouts d=d.clone()/>
             {(!any).then(|| view! { <p>{c.nothing_to_decide}</p> })}
             {may("claim").then(|| view! {
                 <StepForm id step="claim" label=c.claim action=actions.step>
@@ -396,5 +397,69 @@ fn Conversation(d: CoachView, actions: Actions) -> impl IntoView {
                 </ActionForm>
             })}
         </section>
+    }
+}
+
+/// Payouts through Stripe: how the last attempt went, the history of
+/// attempts, and (when allowed) the button that pays out. A plain form.
+#[component]
+fn StripePayouts(d: CoachView) -> impl IntoView {
+    let t = use_texts();
+    let g = t.payments;
+    let lang = use_lang();
+    let query = use_query_map();
+    let outcome = query.read_untracked().get("payout").unwrap_or_default();
+    let last_failure = d
+        .payouts
+        .iter()
+        .rev()
+        .find(|p| p.state == "failed")
+        .and_then(|p| p.failure.clone())
+        .unwrap_or_default();
+    let notice = match outcome.as_str() {
+        "paid" => Some(g.payout_paid.to_string()),
+        "failed" => Some(format!("{} {last_failure}", g.payout_failed)),
+        "unknown" => Some(g.payout_unknown.to_string()),
+        "not_ready" => Some(g.stripe_payout_not_ready.to_string()),
+        "off" => Some(g.payments_off.to_string()),
+        _ => None,
+    };
+    let returned = d.payouts.iter().any(|p| p.state == "reversed") && d.state == "approved";
+    let may_pay = d.allowed.iter().any(|a| a == "pay_out");
+    let id = d.id;
+    view! {
+        {notice.map(|n| view! { <div class="notice" role="status"><p>{n}</p></div> })}
+        {returned.then(|| view! { <p class="notice">{g.payout_returned}</p> })}
+        {(!d.payouts.is_empty()).then(|| view! {
+            <h3>{g.payout_history}</h3>
+            <ul class="payouts">
+                {d.payouts.iter().map(|p| view! {
+                    <li>
+                        {lang.money(Cents(p.cents))}" — "
+                        {if p.method == "stripe" { "Stripe" } else { t.coach.payout_title }}" — "
+                        <strong>{(g.payout_state)(&p.state)}</strong>
+                        {(!p.reference.is_empty()).then(|| format!(" ({})", p.reference))}
+                        {p.failure.clone().map(|f| format!(": {f}"))}
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+        {may_pay.then(|| view! {
+            <h3>{g.stripe_payout_title}</h3>
+            {match (d.stripe_on, d.account_ready) {
+                (false, _) => view! { <p>{g.payments_off}</p> }.into_any(),
+                (true, false) => view! { <p>{g.stripe_payout_not_ready}</p> }.into_any(),
+                (true, true) => view! {
+                    {d.stripe_pending.then(|| view! { <p class="notice">{g.stripe_payout_pending}</p> })}
+                    <form method="post" action=format!("/coach/initiatives/{id}/stripe-payout") class="stack boxed">
+                        <CsrfField/>
+                        <p>{lang.money(Cents(d.payout_cents))}</p>
+                        <button type="submit" class="button primary">
+                            {if d.stripe_pending { g.stripe_payout_retry } else { g.stripe_payout_button }}
+                        </button>
+                    </form>
+                }.into_any(),
+            }}
+        })}
     }
 }

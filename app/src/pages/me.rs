@@ -230,6 +230,7 @@ pub fn MyInitiativePage() -> impl IntoView {
                                 None => view! { {t.no_coach_yet} }.into_any(),
                             }}
                         </p>
+                        <PayoutAccount d=d.clone()/>
                         <section aria-labelledby="timeline-title">
                             <h2 id="timeline-title">{t.timeline_title}</h2>
                             <Timeline items=d.timeline.clone()/>
@@ -295,4 +296,56 @@ fn WithdrawForm(
             </ActionForm>
         </section>
     }
+}
+
+/// Connecting a payout account through Stripe's onboarding (a plain form to
+/// `/me/payout-account`, which sends me to Stripe and Stripe back here).
+#[component]
+fn PayoutAccount(d: crate::api::me::OwnInitiativeView) -> impl IntoView {
+    let g = use_texts().payments;
+    let query = leptos_router::hooks::use_query_map();
+    let came_back = query
+        .read_untracked()
+        .get("payout_account")
+        .unwrap_or_default();
+    let id = d.initiative.id;
+    let returned = d
+        .payout_returned
+        .then(|| view! { <p class="notice">{g.payout_returned}</p> });
+    let section = d.payout_account.clone().map(|status| {
+        let text = match status.as_str() {
+            "ready" => g.account_ready,
+            "pending" => g.account_pending,
+            _ => g.account_none,
+        };
+        let notice = match came_back.as_str() {
+            "returned" if status != "ready" => Some(g.account_returned),
+            "error" => Some(g.account_error),
+            "off" => Some(g.payments_off),
+            _ => None,
+        };
+        view! {
+            <section aria-labelledby="payout-account-title">
+                <h2 id="payout-account-title">{g.account_title}</h2>
+                {notice.map(|n| view! { <div class="notice" role="status"><p>{n}</p></div> })}
+                {if d.stripe_on {
+                    view! {
+                        <p>{text}</p>
+                        {(status != "ready").then(|| view! {
+                            <form method="post" action="/me/payout-account" class="stack">
+                                <CsrfField/>
+                                <input type="hidden" name="initiative" value=id/>
+                                <button type="submit" class="button primary">
+                                    {if status == "none" { g.account_connect } else { g.account_continue }}
+                                </button>
+                            </form>
+                        })}
+                    }.into_any()
+                } else {
+                    view! { <p>{g.payments_off}</p> }.into_any()
+                }}
+            </section>
+        }
+    });
+    view! { {returned} {section} }
 }

@@ -1,12 +1,14 @@
 //! The public side: `/initiatives/:id`, one initiative — its story, what the
 //! neighbourhood brings itself, every euro, the timeline and what came of it.
 
+use crate::api::forms::FormFeedback;
 use crate::api::initiatives::load_public_initiative;
+use crate::components::form::{ErrorSummary, Field};
 use crate::domain::Cents;
 use crate::i18n::{use_lang, use_texts};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn InitiativePage() -> impl IntoView {
@@ -90,6 +92,7 @@ pub fn InitiativePage() -> impl IntoView {
                                 </dl>
                             </section>
                         </div>
+                        <Giving i=i.clone()/>
                         <section aria-labelledby="result-title">
                             <h2 id="result-title">{p.result_title}</h2>
                             {match i.result.clone() {
@@ -114,6 +117,69 @@ pub fn InitiativePage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Gifts received and, while the initiative takes gifts, the form to give
+/// (a plain form: it works without JavaScript).
+#[component]
+fn Giving(i: crate::api::initiatives::PublicInitiative) -> impl IntoView {
+    let t = use_texts();
+    let g = t.payments;
+    let lang = use_lang();
+    let money = move |c: i64| lang.money(Cents(c));
+    let query = use_query_map();
+    let q = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let outcome = q("gift");
+    let problem = q("gift_error");
+    let mut feedback = FormFeedback::new("give")
+        .with_value("amount", &q("amount"))
+        .with_value("name", &q("name"));
+    match problem.as_str() {
+        "amount" => feedback = feedback.with_error("amount", "gift_amount"),
+        "name" => feedback = feedback.with_error("name", "gift_name"),
+        _ => {}
+    }
+    let feedback = Signal::stored(feedback);
+    let notice = match (outcome.as_str(), problem.as_str()) {
+        ("thanks", _) => Some(g.give_thanks),
+        ("cancelled", _) => Some(g.give_cancelled),
+        (_, "off") => Some(g.give_off),
+        (_, "unavailable") => Some(g.give_unavailable),
+        (_, "closed") => Some(g.give_closed),
+        _ => None,
+    };
+    let show = i.takes_gifts || !i.gifts.is_empty();
+    show.then(|| view! {
+        <section aria-labelledby="give-title" id="geven">
+            <h2 id="give-title">{g.give_title}</h2>
+            {notice.map(|n| view! { <div class="notice" role="status"><p>{n}</p></div> })}
+            {(i.matched_cents > 0).then(|| view! { <p>{g.matched}": "{money(i.matched_cents)}</p> })}
+            {(!i.gifts.is_empty()).then(|| view! {
+                <h3>{g.gifts_title}</h3>
+                <ul class="gifts">
+                    {i.gifts.iter().map(|(name, cents)| view! {
+                        <li>{name.clone().unwrap_or_else(|| g.anonymous.to_string())}": "{money(*cents)}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {match (i.takes_gifts, i.online_giving) {
+                (false, _) => ().into_any(),
+                (true, false) => view! { <p>{g.give_off}</p> }.into_any(),
+                (true, true) => view! {
+                    <p>{g.give_intro}</p>
+                    {i.match_rule.map(|(percent, cap)| view! { <p>{(g.give_match)(percent, &money(cap))}</p> })}
+                    <ErrorSummary feedback=feedback/>
+                    <form method="post" action=format!("/initiatives/{}/give", i.id) class="give-form" novalidate>
+                        <Field name="amount" id="gift-amount" label=g.give_amount hint=g.give_amount_hint.to_string()
+                            inputmode="decimal" autocomplete="transaction-amount" feedback=feedback/>
+                        <Field name="name" id="gift-name" label=g.give_name hint=g.give_name_hint.to_string()
+                            required=false maxlength=60 autocomplete="nickname" feedback=feedback/>
+                        <button type="submit">{g.give_button}</button>
+                    </form>
+                }.into_any(),
+            }}
+        </section>
+    })
 }
 
 /// The first sentences of a description, for previews (at most 200 characters).

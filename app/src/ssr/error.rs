@@ -22,6 +22,12 @@ pub enum ServiceError {
     },
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
+    /// No Stripe keys are configured.
+    #[error("online payments are not set up")]
+    PaymentsOff,
+    /// Stripe refused or could not be reached.
+    #[error(transparent)]
+    Gateway(#[from] crate::ssr::stripe_gateway::GatewayError),
 }
 
 impl ServiceError {
@@ -38,6 +44,8 @@ impl ServiceError {
             ServiceError::Transition(_) | ServiceError::Conflict => 409,
             ServiceError::Ledger(_) | ServiceError::Invalid { .. } => 422,
             ServiceError::Database(_) => 500,
+            ServiceError::PaymentsOff => 503,
+            ServiceError::Gateway(_) => 502,
         }
     }
 

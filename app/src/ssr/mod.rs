@@ -10,6 +10,7 @@ pub mod request;
 pub mod serverfn;
 pub mod services;
 pub mod session;
+pub mod stripe_gateway;
 
 use sea_orm::DatabaseConnection;
 
@@ -28,4 +29,6 @@ pub struct AppState {
     pub queue_target_days: i64,
     /// Neighbourhood figures, kept until the ledger or the event log moves.
     pub figures: services::public::FiguresCache,
+    /// Stripe, when its keys are configured; `None` means online payments are off.
+    pub stripe: Option<stripe_gateway::Gateway>,
 }

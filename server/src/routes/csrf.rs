@@ -6,7 +6,9 @@
 //! the `X-CSRF-Token` header, the `csrf_token` query parameter (multipart
 //! uploads) or the `csrf_token` field of a URL-encoded form — the way both
 //! plain HTML forms and server functions called from the browser post.
-//! Stripe's webhooks are exempt: their signature is verified instead.
+//! Stripe's webhooks are exempt: their signature is verified instead. So is
+//! starting a gift (`/initiatives/{id}/give`): it acts with nobody's session
+//! and moves no money until the giver pays on Stripe's own page.
 
 use app::ssr::session::{
     cookie_value, new_token, set_cookie, tokens_match, CsrfToken, CSRF_COOKIE,
@@ -23,6 +25,10 @@ const MAX_FORM_BYTES: usize = 256 * 1024;
 /// Paths that authenticate themselves another way.
 fn exempt(path: &str) -> bool {
     path.starts_with("/webhooks/")
+        || path
+            .strip_prefix("/initiatives/")
+            .and_then(|rest| rest.strip_suffix("/give"))
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
 pub async fn protect(request: Request, next: Next) -> Response {

@@ -7,6 +7,7 @@ pub mod health;
 pub mod lang;
 pub mod open_data;
 pub mod page_cache;
+pub mod payments;
 pub mod photos;
 pub mod rate_limit;
 pub mod security;
@@ -20,6 +21,16 @@ use axum::Router;
 pub fn router() -> Router<ServerState> {
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/webhooks/stripe", post(payments::webhook))
+        .route("/initiatives/{id}/give", post(payments::give))
+        .route(
+            "/me/payout-account",
+            get(payments::payout_account).post(payments::payout_account_post),
+        )
+        .route(
+            "/coach/initiatives/{id}/stripe-payout",
+            post(payments::stripe_payout),
+        )
         .route("/lang/{code}", get(lang::switch))
         .route("/me/export.json", get(export::my_data))
         .route("/admin/audit.csv", get(audit::csv))

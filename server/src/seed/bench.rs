@@ -279,6 +279,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize) -> Result<Seeded, ServiceEr
                 iban: Set(None),
                 stripe_account_id: Set(None),
                 stripe_payouts_enabled: Set(false),
+                stripe_account_event_at: Set(0),
                 verified_at: Set(Some(now)),
                 erased_at: Set(None),
                 created_at: Set(now),

@@ -284,6 +284,26 @@ fn table() -> Vec<Row> {
             &[CoachOwn, Admin],
         ),
         post(
+            "/coach/initiatives/{id}/stripe-payout",
+            &[],
+            APPROVED,
+            &[CoachOwn, Admin],
+        ),
+        post(
+            "/me/payout-account",
+            &[("initiative", "{id}")],
+            APPROVED,
+            &[Owner],
+        ),
+        post(
+            "/initiatives/{id}/give",
+            &[("amount", "5")],
+            APPROVED,
+            &EVERYONE,
+        ),
+        get("/admin/reconcile", SUBMITTED, &[Admin]),
+        get("/sf/reconcile", SUBMITTED, &[Admin]),
+        post(
             "/sf/save_neighbourhood",
             &[("slug", "nieuw"), ("name", "Nieuw"), ("description", "")],
             SUBMITTED,

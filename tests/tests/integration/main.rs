@@ -12,5 +12,6 @@ mod ledger_and_lifecycle;
 mod me;
 mod migrations;
 mod pages;
+mod payments;
 mod propose;
 mod public;

@@ -38,12 +38,14 @@ fn actor(who: Who) -> Actor {
         role: Some(role),
         mandate: None,
         coaches_neighbourhood: false,
+        system: false,
     };
     let coach = |id: i64, nbh: bool| Actor {
         user_id: Some(id),
         role: Some(Role::Coach),
         mandate: Some(Cents::euros(1_000)),
         coaches_neighbourhood: nbh,
+        system: false,
     };
     match who {
         Who::Visitor => Actor::visitor(),
@@ -65,6 +67,7 @@ fn facts() -> Facts {
         approver_id: Some(10),
         amount_asked: Cents::euros(500),
         amount_approved: Some(Cents::euros(400)),
+        matched: Cents::ZERO,
     }
 }
 
@@ -191,7 +194,31 @@ fn table() -> Vec<Row> {
             EVERYONE.to_vec(),
             None,
         ),
+        // Only Buurtfonds itself, on a verified payment event.
+        (
+            Action::ReturnPayout,
+            vec![S::Funded, S::Reporting],
+            vec![],
+            Some(S::Approved),
+        ),
     ]
+}
+
+#[test]
+fn a_returned_payout_is_buurtfonds_own_step_and_includes_the_match() {
+    let f = Facts {
+        matched: Cents::euros(50),
+        ..facts()
+    };
+    let t = apply(S::Funded, &Action::ReturnPayout, &Actor::system(), &f).unwrap();
+    assert_eq!(t.to, S::Approved);
+    assert_eq!(t.money, Some(MoneyEffect::Unpay(Cents::euros(450))));
+    let paid = apply(S::Approved, &Action::PayOut, &actor(Who::ClaimingCoach), &f).unwrap();
+    assert_eq!(paid.money, Some(MoneyEffect::PayOut(Cents::euros(450))));
+    assert_eq!(
+        apply(S::Funded, &Action::ReturnPayout, &actor(Who::Admin), &f),
+        Err(TransitionError::Forbidden)
+    );
 }
 
 #[test]
@@ -216,7 +243,7 @@ fn every_action_state_and_person_matches_the_table() {
             }
         }
     }
-    assert_eq!(checked, 16 * 12 * 8);
+    assert_eq!(checked, 17 * 12 * 8);
 }
 
 #[test]
@@ -466,6 +493,7 @@ impl World {
             approver_id: None,
             amount_asked: Cents::euros(300 + 400 * i),
             amount_approved: None,
+            matched: Cents::ZERO,
         };
         World {
             ledger,

@@ -15,6 +15,10 @@ pub struct Model {
     #[sea_orm(unique)]
     pub stripe_checkout_session_id: Option<String>,
     pub stripe_payment_intent_id: Option<String>,
+    pub refunded_cents: i64,
+    pub match_returned_cents: i64,
+    pub stripe_charge_id: Option<String>,
+    pub refund_requested_at: Option<DateTimeWithTimeZone>,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
 }

@@ -13,6 +13,8 @@ pub struct Model {
     pub payload: String,
     pub received_at: DateTimeWithTimeZone,
     pub processed_at: Option<DateTimeWithTimeZone>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub signature: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,7 @@ pub struct Model {
     pub iban: Option<String>,
     pub stripe_account_id: Option<String>,
     pub stripe_payouts_enabled: bool,
+    pub stripe_account_event_at: i64,
     pub verified_at: Option<DateTimeWithTimeZone>,
     pub erased_at: Option<DateTimeWithTimeZone>,
     pub created_at: DateTimeWithTimeZone,

@@ -367,16 +367,39 @@ pub async fn detail(
         Some(f) => Some(ledger::fund_figures(db, f).await?.remaining.0),
         None => None,
     };
-    let payout = payouts::Entity::find()
+    let attempts = payouts::Entity::find()
         .filter(payouts::Column::InitiativeId.eq(id))
-        .one(db)
-        .await?
+        .order_by_asc(payouts::Column::Id)
+        .all(db)
+        .await?;
+    let payout = attempts
+        .iter()
+        .find(|p| p.method == "bank" && p.state == "paid")
         .map(|p| {
             (
-                p.reference.unwrap_or_default(),
+                p.reference.clone().unwrap_or_default(),
                 p.transferred_on.map(|d| d.to_string()).unwrap_or_default(),
             )
         });
+    let stripe_pending = attempts.iter().any(|p| p.state == "pending");
+    let payouts = attempts
+        .into_iter()
+        .map(|p| crate::api::coach::PayoutLine {
+            reference: p.stripe_transfer_id.or(p.reference).unwrap_or_default(),
+            method: p.method,
+            state: p.state,
+            cents: p.cents,
+            failure: p.failure_reason,
+        })
+        .collect();
+    let account_ready = users::Entity::find_by_id(i.initiator_id)
+        .one(db)
+        .await?
+        .is_some_and(|u| u.stripe_account_id.is_some() && u.stripe_payouts_enabled);
+    let payout_cents = match lifecycle::check(db, &i, Some(user.id), &Action::PayOut).await {
+        Ok(step) => step.amount.map_or(0, |c| c.0),
+        Err(_) => 0,
+    };
     Ok(CoachView {
         id,
         title: i.title,
@@ -405,6 +428,11 @@ pub async fn detail(
         mandate_cents: mandate(db, user).await?,
         fund_remaining_cents,
         payout,
+        payouts,
+        payout_cents,
+        stripe_on: false,
+        account_ready,
+        stripe_pending,
         today: chrono::Utc::now().date_naive().to_string(),
     })
 }
@@ -475,6 +503,16 @@ pub async fn pay_out(
     if !may_see(&state.db, user, &i).await? {
         return Err(ServiceError::NotFound);
     }
+    if super::payments::pending_payout(&state.db, id)
+        .await?
+        .is_some()
+    {
+        // Its outcome is unknown: a bank transfer now could pay twice.
+        return Err(ServiceError::Invalid {
+            field: "reference",
+            message: "stripe_payout_pending".into(),
+        });
+    }
     lifecycle::pay_out_manually(
         &state.db,
         id,
@@ -489,6 +527,27 @@ pub async fn pay_out(
         tracing::error!(error = %e, "payout notification failed");
     }
     Ok(())
+}
+
+/// Pays out through Stripe (see [`super::payments::pay_out`]) for a coach
+/// or admin who may see the initiative.
+///
+/// # Errors
+/// As [`super::payments::pay_out`]; not found for anyone else.
+pub async fn pay_out_with_stripe(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<super::payments::PayoutOutcome, ServiceError> {
+    require_staff(user)?;
+    let i = initiatives::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !may_see(&state.db, user, &i).await? {
+        return Err(ServiceError::NotFound);
+    }
+    super::payments::pay_out(state, user.id, id).await
 }
 
 #[cfg(test)]

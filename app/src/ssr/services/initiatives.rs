@@ -113,6 +113,16 @@ pub async fn public<C: ConnectionTrait>(
         i64::try_from(receipt_rows.len()).unwrap_or(i64::MAX),
         receipt_rows.iter().map(|r| r.cents).sum(),
     );
+    let gifts = super::payments::gifts(db, id).await?;
+    let takes_gifts = matches!(i.state.as_str(), "approved" | "funded");
+    let match_rule = match i.fund_id {
+        Some(f) => crate::ssr::entities::funds::Entity::find_by_id(f)
+            .one(db)
+            .await?
+            .filter(|f| f.match_percent > 0 && f.match_cap_cents > 0)
+            .map(|f| (f.match_percent, f.match_cap_cents)),
+        None => None,
+    };
     Ok(crate::api::initiatives::PublicInitiative {
         id,
         url: format!("{}/initiatives/{id}", public_url.trim_end_matches('/')),
@@ -143,5 +153,14 @@ pub async fn public<C: ConnectionTrait>(
         timeline,
         result,
         receipts,
+        gifts: gifts
+            .iter()
+            .filter(|g| g.cents > 0)
+            .map(|g| (g.name.clone(), g.cents))
+            .collect(),
+        matched_cents: gifts.iter().map(|g| g.match_cents).sum(),
+        match_rule,
+        takes_gifts,
+        online_giving: false,
     })
 }

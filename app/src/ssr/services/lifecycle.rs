@@ -15,7 +15,8 @@ use crate::domain::{
     Action, Actor, Cents, Facts, Role, State, Transition,
 };
 use crate::ssr::entities::{
-    co_initiators, coach_mandates, coach_neighbourhoods, events, funds, initiatives, payouts, users,
+    co_initiators, coach_mandates, coach_neighbourhoods, donations, events, funds, initiatives,
+    payouts, users,
 };
 use crate::ssr::error::ServiceError;
 use sea_orm::prelude::DateTimeWithTimeZone;
@@ -108,6 +109,12 @@ async fn perform_recording(
 ) -> Result<Performed, ServiceError> {
     let txn = db.begin().await?;
     let mut result = perform_in(&txn, initiative_id, actor_id, &action, reason, at).await;
+    if result.is_ok() && matches!(action, Action::Cancel) {
+        // Gifts go back to their givers; the release above returned the match.
+        if let Err(e) = super::payments::mark_refunds_for_cancellation(&txn, initiative_id).await {
+            result = Err(e);
+        }
+    }
     if let (Ok(done), Some(payout)) = (&result, payout) {
         let cents = done.transition.amount.map_or(0, |c| c.0);
         let inserted = payouts::Entity::insert(payouts::ActiveModel {
@@ -151,6 +158,53 @@ async fn perform_in<C: ConnectionTrait>(
     reason: Option<String>,
     at: DateTimeWithTimeZone,
 ) -> Result<Performed, ServiceError> {
+    perform_step(txn, initiative_id, actor_id, action, reason, at, "").await
+}
+
+/// Performs `action` inside the caller's transaction `txn`, with `memo` on
+/// the ledger transaction it books (which record the money belongs to).
+///
+/// # Errors
+/// As [`perform`].
+pub async fn perform_in_txn<C: ConnectionTrait>(
+    txn: &C,
+    initiative_id: i64,
+    actor_id: Option<i64>,
+    action: &Action,
+    reason: Option<String>,
+    memo: &str,
+) -> Result<Performed, ServiceError> {
+    perform_step(txn, initiative_id, actor_id, action, reason, now(), memo).await
+}
+
+/// Performs `action` as Buurtfonds itself (on a verified payment provider
+/// event) inside the caller's transaction `txn`, so the step commits or
+/// rolls back together with the caller's own writes.
+///
+/// # Errors
+/// As [`perform`].
+pub async fn perform_as_system_in<C: ConnectionTrait>(
+    txn: &C,
+    initiative_id: i64,
+    action: &Action,
+    reason: Option<String>,
+    memo: &str,
+) -> Result<Performed, ServiceError> {
+    perform_step(txn, initiative_id, SYSTEM, action, reason, now(), memo).await
+}
+
+/// The actor id that stands for Buurtfonds itself (never a user's id).
+const SYSTEM: Option<i64> = Some(-1);
+
+async fn perform_step<C: ConnectionTrait>(
+    txn: &C,
+    initiative_id: i64,
+    actor_id: Option<i64>,
+    action: &Action,
+    reason: Option<String>,
+    at: DateTimeWithTimeZone,
+    memo: &str,
+) -> Result<Performed, ServiceError> {
     // Write first: this takes the lock that queues concurrent steps.
     let touched = initiatives::Entity::update_many()
         .col_expr(initiatives::Column::UpdatedAt, Expr::value(at))
@@ -168,9 +222,15 @@ async fn perform_in<C: ConnectionTrait>(
         field: "state",
         message: format!("unknown stored state {}", initiative.state),
     })?;
-    let actor = load_actor(txn, actor_id, initiative.neighbourhood_id).await?;
+    let actor = if actor_id == SYSTEM {
+        crate::domain::Actor::system()
+    } else {
+        load_actor(txn, actor_id, initiative.neighbourhood_id).await?
+    };
     let facts = load_facts(txn, &initiative).await?;
     let transition = apply(state, action, &actor, &facts)?;
+    // The log names no person for Buurtfonds' own steps.
+    let actor_id = if actor_id == SYSTEM { None } else { actor_id };
 
     // Money first checks, then moves, inside this same transaction.
     let fund_id = initiative.fund_id;
@@ -212,6 +272,10 @@ async fn perform_in<C: ConnectionTrait>(
             .col_expr(initiatives::Column::DecidedAt, Expr::value(Some(at))),
         Action::Reject => update.col_expr(initiatives::Column::DecidedAt, Expr::value(Some(at))),
         Action::PayOut => update.col_expr(initiatives::Column::FundedAt, Expr::value(Some(at))),
+        Action::ReturnPayout => update.col_expr(
+            initiatives::Column::FundedAt,
+            Expr::value(Option::<DateTimeWithTimeZone>::None),
+        ),
         _ => update,
     };
     if transition.to.is_public() {
@@ -248,7 +312,7 @@ async fn perform_in<C: ConnectionTrait>(
             action.name(),
             Some(initiative_id),
             Some(event_id),
-            "",
+            memo,
             &tx,
         )
         .await?;
@@ -349,7 +413,15 @@ async fn load_facts<C: ConnectionTrait>(
         .into_iter()
         .filter_map(|c| c.user_id)
         .collect();
+    let matched: i64 = donations::Entity::find()
+        .filter(donations::Column::InitiativeId.eq(initiative.id))
+        .all(db)
+        .await?
+        .iter()
+        .map(|d| d.match_cents - d.match_returned_cents)
+        .sum();
     Ok(Facts {
+        matched: Cents(matched),
         initiator_id: initiative.initiator_id,
         co_initiator_ids,
         coach_id: initiative.coach_id,

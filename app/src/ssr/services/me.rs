@@ -103,7 +103,29 @@ pub async fn detail(
     };
     let can_edit = may(Action::Edit).await;
     let can_withdraw = may(Action::Withdraw).await;
+    let payout_account = if initiative.initiator_id == user_id && initiative.state == "approved" {
+        Some(
+            match super::payments::account_status(db, user_id).await? {
+                super::payments::AccountStatus::None => "none",
+                super::payments::AccountStatus::Pending => "pending",
+                super::payments::AccountStatus::Ready => "ready",
+            }
+            .to_string(),
+        )
+    } else {
+        None
+    };
+    let payout_returned = initiative.state == "approved"
+        && crate::ssr::entities::payouts::Entity::find()
+            .filter(crate::ssr::entities::payouts::Column::InitiativeId.eq(initiative.id))
+            .filter(crate::ssr::entities::payouts::Column::State.eq("reversed"))
+            .one(db)
+            .await?
+            .is_some();
     Ok(OwnInitiativeView {
+        payout_account,
+        stripe_on: false,
+        payout_returned,
         initiative: summary(&initiative, &names),
         timeline: history.timeline(),
         messages: history.messages(),

@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod lifecycle;
 pub mod me;
 pub mod notify;
+pub mod payments;
 pub mod photos;
 pub mod propose;
 pub mod public;

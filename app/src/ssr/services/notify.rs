@@ -35,8 +35,14 @@ pub async fn perform(
     reason: Option<String>,
 ) -> Result<lifecycle::Performed, ServiceError> {
     let name = action.name();
+    let cancel = matches!(action, Action::Cancel);
     let done =
         lifecycle::perform(&state.db, initiative_id, actor_id, action, reason.clone()).await?;
+    if cancel && state.stripe.is_some() {
+        if let Err(e) = super::payments::request_refunds(state, Some(initiative_id)).await {
+            tracing::error!(error = %e, initiative_id, "refunds after cancellation failed");
+        }
+    }
     if let Err(e) = tell(state, initiative_id, actor_id, name, reason.as_deref()).await {
         tracing::error!(error = %e, initiative_id, "notification failed");
     }

@@ -1,0 +1,802 @@
+//! Money through Stripe, against the fake Stripe server (`tests/src/fake_stripe.rs`)
+//! with the real client: payout accounts, payouts (also after a lost answer),
+//! gifts with the fund's match, refunds, cancellation, webhooks (signature,
+//! idempotency, order) and reconciliation.
+
+use app::domain::ledger::AccountKey;
+use app::domain::Action;
+use app::ssr::entities::{donations, notifications, payouts, stripe_events};
+use app::ssr::services::{ledger, payments};
+use buurtfonds_tests::fake_stripe::{FakeStripe, SECRET_KEY, WEBHOOK_SECRET};
+use buurtfonds_tests::{spawn_app, spawn_app_configured, Backend, TestApp};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{json, Value};
+
+const HUISWERK: &str = "Huiswerkklas in de Vogelbuurt";
+const MARIA: &str = "maria@buurtfonds.test";
+const JORIS: &str = "joris.coach@buurtfonds.test";
+
+fn location(resp: &reqwest::Response) -> String {
+    resp.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A server with the demo data whose Stripe is the fake; webhooks are
+/// delivered to it unless `deliver` is false (then the test delivers them).
+async fn stripe_app(backend: Backend, deliver: bool) -> Option<(TestApp, FakeStripe)> {
+    let fake = FakeStripe::start().await;
+    let base = fake.url.clone();
+    let app = spawn_app_configured(backend, |s| {
+        s.stripe_secret_key = Some(SECRET_KEY.into());
+        s.stripe_webhook_secret = Some(WEBHOOK_SECRET.into());
+        s.stripe_api_base = Some(base);
+    })
+    .await?;
+    fake.deliver_to(&format!("{}/webhooks/stripe", app.address));
+    if !deliver {
+        fake.hold_deliveries();
+    }
+    app.seed_demo().await;
+    Some((app, fake))
+}
+
+async fn balance(app: &TestApp, key: AccountKey) -> i64 {
+    ledger::balance(&app.db, key).await.unwrap().0
+}
+
+/// Gives `euros` to initiative `id` as an anonymous visitor, up to Stripe's
+/// Checkout page; returns the Checkout Session's id.
+async fn start_gift(app: &TestApp, id: i64, euros: &str, name: &str) -> String {
+    let resp = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/initiatives/{id}/give", app.address))
+        .form(&[("amount", euros), ("name", name)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let to = location(&resp);
+    assert!(to.contains("/checkout/cs_test_"), "to Checkout, not {to}");
+    to.rsplit('/').next().unwrap().to_string()
+}
+
+async fn give(app: &TestApp, fake: &FakeStripe, id: i64, euros: &str, name: &str) {
+    let session = start_gift(app, id, euros, name).await;
+    let back = fake.pay(&session).await;
+    assert!(
+        back.ends_with(&format!("/initiatives/{id}?gift=thanks")),
+        "{back}"
+    );
+}
+
+/// Connects Maria's payout account through the onboarding, as she would.
+async fn onboard(app: &TestApp, fake: &FakeStripe, id: i64) -> String {
+    app.sign_in(MARIA).await;
+    let resp = app
+        .post_form("/me/payout-account", &[("initiative", &id.to_string())])
+        .await;
+    assert_eq!(resp.status(), 303);
+    let link = location(&resp);
+    assert!(
+        link.starts_with(&format!("{}/connect/onboarding/acct_", fake.url)),
+        "{link}"
+    );
+    let account = link
+        .split("/connect/onboarding/")
+        .nth(1)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = app
+        .get(&format!("/me/initiatives/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Stripe heeft nog niet alle gegevens"),
+        "pending before onboarding"
+    );
+    fake.finish_onboarding(&account).await;
+    let page = app
+        .get(&format!("/me/initiatives/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Je uitbetaalrekening is klaar"),
+        "ready after account.updated"
+    );
+    app.switch_to(JORIS).await;
+    account
+}
+
+async fn stripe_payout(app: &TestApp, id: i64) -> String {
+    let resp = app
+        .post_form(&format!("/coach/initiatives/{id}/stripe-payout"), &[])
+        .await;
+    assert_eq!(resp.status(), 303);
+    location(&resp)
+}
+
+async fn reconcile(app: &TestApp) -> Vec<payments::Difference> {
+    let state = app.state();
+    payments::reconcile(&app.db, state.stripe.as_ref().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn without_keys_payments_say_so_and_manual_payouts_still_work() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let id = app.initiative(HUISWERK).await.id;
+    let page = app
+        .get(&format!("/initiatives/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Online geven is hier nog niet ingericht"));
+    let resp = app
+        .client
+        .post(format!("{}/initiatives/{id}/give", app.address))
+        .form(&[("amount", "10"), ("name", "")])
+        .send()
+        .await
+        .unwrap();
+    assert!(location(&resp).contains("gift_error=off"));
+    assert_eq!(donations::Entity::find().count(&app.db).await.unwrap(), 0);
+    let hook = app
+        .client
+        .post(format!("{}/webhooks/stripe", app.address))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hook.status(), 503);
+
+    app.sign_in(MARIA).await;
+    let mine = app
+        .get(&format!("/me/initiatives/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("Online betalen is nog niet ingericht"));
+    app.switch_to(JORIS).await;
+    let coach = app
+        .get(&format!("/coach/initiatives/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(coach.contains("Online betalen is nog niet ingericht"));
+    assert!(location(
+        &app.post_form(&format!("/coach/initiatives/{id}/stripe-payout"), &[])
+            .await
+    )
+    .ends_with("payout=off"));
+    let today = chrono::Utc::now().date_naive().to_string();
+    let resp = app
+        .post_form(
+            "/sf/record_payout",
+            &[
+                ("id", &id.to_string()),
+                ("reference", "NL-2026-77"),
+                ("transferred_on", &today),
+            ],
+        )
+        .await;
+    assert!(
+        location(&resp).contains("notice=step_done"),
+        "{}",
+        location(&resp)
+    );
+    assert_eq!(app.initiative(HUISWERK).await.state, "funded");
+    assert_eq!(balance(&app, AccountKey::InitiativePaid(id)).await, 90_000);
+}
+
+#[tokio::test]
+async fn a_payout_whose_answer_was_lost_is_retried_and_pays_exactly_once() {
+    for backend in Backend::ALL {
+        let Some((app, fake)) = stripe_app(backend, true).await else {
+            continue;
+        };
+        let id = app.initiative(HUISWERK).await.id;
+        let account = onboard(&app, &fake, id).await;
+
+        fake.lose_next_transfer_answer();
+        assert!(stripe_payout(&app, id).await.ends_with("payout=unknown"));
+        assert_eq!(
+            fake.transfers().len(),
+            1,
+            "{backend:?}: Stripe made the transfer"
+        );
+        assert_eq!(
+            app.initiative(HUISWERK).await.state,
+            "approved",
+            "not booked yet"
+        );
+        let coach_page = app
+            .get(&format!("/coach/initiatives/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(coach_page.contains("er wordt nooit twee keer betaald"));
+        // A bank transfer now could pay twice: refused, with the reason.
+        let today = chrono::Utc::now().date_naive().to_string();
+        let manual = app
+            .post_form(
+                "/sf/record_payout",
+                &[
+                    ("id", &id.to_string()),
+                    ("reference", "X-1"),
+                    ("transferred_on", &today),
+                ],
+            )
+            .await;
+        assert!(manual.status().is_redirection());
+        let refused = app.get(&location(&manual)).await.text().await.unwrap();
+        assert!(
+            refused.contains("Er loopt een uitbetaling via Stripe"),
+            "{backend:?}: says why"
+        );
+        assert_eq!(app.initiative(HUISWERK).await.state, "approved");
+
+        // The retry sends the same idempotency key: Stripe answers with the first transfer.
+        let retried = stripe_payout(&app, id).await;
+        assert!(retried.ends_with("payout=paid"), "{backend:?}: {retried}");
+        // A double click afterwards changes nothing either.
+        assert!(stripe_payout(&app, id).await.ends_with("payout=paid"));
+        let transfers = fake.transfers();
+        assert_eq!(transfers.len(), 1, "{backend:?}: exactly one transfer");
+        assert_eq!(transfers[0]["destination"], json!(account));
+        assert_eq!(transfers[0]["amount"], json!(90_000));
+        let done = app.initiative(HUISWERK).await;
+        assert_eq!(done.state, "funded");
+        assert_eq!(balance(&app, AccountKey::InitiativePaid(id)).await, 90_000);
+        assert_eq!(balance(&app, AccountKey::InitiativeGranted(id)).await, 0);
+        let rows = payouts::Entity::find()
+            .filter(payouts::Column::InitiativeId.eq(id))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].state, "paid");
+        assert_eq!(
+            rows[0].stripe_transfer_id.as_ref(),
+            transfers[0]["id"].as_str().map(String::from).as_ref()
+        );
+        assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+        assert!(
+            reconcile(&app).await.is_empty(),
+            "{backend:?}: {:?}",
+            reconcile(&app).await
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_refused_and_a_reversed_transfer_are_booked_back_and_shown() {
+    let Some((app, fake)) = stripe_app(Backend::Sqlite, true).await else {
+        return;
+    };
+    let id = app.initiative(HUISWERK).await.id;
+    onboard(&app, &fake, id).await;
+    let maria = app.user_id(MARIA).await;
+
+    fake.refuse_next_transfer("Your platform balance is too low.");
+    assert!(stripe_payout(&app, id).await.ends_with("payout=failed"));
+    let page = app
+        .get(&format!("/coach/initiatives/{id}?payout=failed"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Your platform balance is too low."),
+        "the coach sees why"
+    );
+    assert_eq!(app.initiative(HUISWERK).await.state, "approved");
+    assert_eq!(balance(&app, AccountKey::InitiativePaid(id)).await, 0);
+    let told = notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(maria))
+        .filter(notifications::Column::Kind.eq("payout_failed"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(told, 1, "the resident hears of the failure");
+
+    // A new attempt (a new key) pays.
+    assert!(stripe_payout(&app, id).await.ends_with("payout=paid"));
+    assert_eq!(fake.transfers().len(), 1);
+    let transfer = fake.transfers()[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(app.initiative(HUISWERK).await.state, "funded");
+
+    // The platform reverses the transfer: booked back, shown to both.
+    fake.reverse_transfer(&transfer).await;
+    assert_eq!(app.initiative(HUISWERK).await.state, "approved");
+    assert_eq!(balance(&app, AccountKey::InitiativePaid(id)).await, 0);
+    assert_eq!(
+        balance(&app, AccountKey::InitiativeGranted(id)).await,
+        90_000
+    );
+    let page = app
+        .get(&format!("/coach/initiatives/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Een uitbetaling is teruggeboekt"),
+        "the coach sees it"
+    );
+    app.switch_to(MARIA).await;
+    let page = app
+        .get(&format!("/me/initiatives/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Een uitbetaling is teruggeboekt"),
+        "the resident sees it"
+    );
+    assert!(
+        page.contains("Uitbetaling teruggeboekt"),
+        "and it is in the timeline"
+    );
+    assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+    assert!(
+        reconcile(&app).await.is_empty(),
+        "{:?}",
+        reconcile(&app).await
+    );
+}
+
+#[tokio::test]
+async fn gifts_are_matched_within_the_cap_and_refunds_are_booked_back() {
+    for backend in Backend::ALL {
+        let Some((app, fake)) = stripe_app(backend, true).await else {
+            continue;
+        };
+        let i = app.initiative(HUISWERK).await;
+        let (id, fund) = (i.id, i.fund_id.unwrap());
+        let before = ledger::fund_figures(&app.db, fund).await.unwrap();
+
+        // Bad input: a message next to the field, nothing stored.
+        for (amount, name, problem) in [
+            ("tien", "", "gift_error=amount"),
+            ("0,50", "", "gift_error=amount"),
+            ("1000,01", "", "gift_error=amount"),
+            ("10", &"x".repeat(61) as &str, "gift_error=name"),
+        ] {
+            let resp = app
+                .client
+                .post(format!("{}/initiatives/{id}/give", app.address))
+                .form(&[("amount", amount), ("name", name)])
+                .send()
+                .await
+                .unwrap();
+            let to = location(&resp);
+            assert!(to.contains(problem), "{amount:?}: {to}");
+            let page = app.get(&to).await.text().await.unwrap();
+            assert!(
+                page.contains("aria-invalid=\"true\""),
+                "{amount:?}: marked next to the field"
+            );
+        }
+        assert_eq!(donations::Entity::find().count(&app.db).await.unwrap(), 0);
+
+        // One euro per euro, up to 500 euros per initiative (the demo fund).
+        give(&app, &fake, id, "300", "Buurvrouw Els").await;
+        give(&app, &fake, id, "400", "").await;
+        give(&app, &fake, id, "50,25", "Bakkerij").await;
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeCofunded(id)).await,
+            75_025
+        );
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeGranted(id)).await,
+            90_000 + 50_000,
+            "{backend:?}: the match stops at the cap"
+        );
+        let gifts = donations::Entity::find()
+            .filter(donations::Column::InitiativeId.eq(id))
+            .all(&app.db)
+            .await
+            .unwrap();
+        let matches: Vec<i64> = gifts.iter().map(|d| d.match_cents).collect();
+        assert_eq!(matches, vec![30_000, 20_000, 0]);
+        let after = ledger::fund_figures(&app.db, fund).await.unwrap();
+        assert_eq!(after.committed.0, before.committed.0 + 50_000);
+        assert_eq!(after.remaining.0, before.remaining.0 - 50_000);
+        assert_eq!(after.remaining, after.budget - after.committed - after.paid);
+        let page = app
+            .get(&format!("/initiatives/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Buurvrouw Els") && page.contains("Anoniem") && page.contains("Bakkerij")
+        );
+        assert!(page.contains("Bijgelegd door het fonds"));
+
+        // The second giver is refunded half (from Stripe's dashboard).
+        let intent = gifts[1].stripe_payment_intent_id.clone().unwrap();
+        let refund = reqwest::Client::new()
+            .post(format!("{}/v1/refunds", fake.url))
+            .bearer_auth(SECRET_KEY)
+            .form(&[("payment_intent", intent.as_str()), ("amount", "20000")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refund.status(), 200);
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeCofunded(id)).await,
+            55_025
+        );
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeGranted(id)).await,
+            90_000 + 40_000,
+            "half of that gift's match went back to the fund"
+        );
+        assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+        assert!(
+            reconcile(&app).await.is_empty(),
+            "{backend:?}: {:?}",
+            reconcile(&app).await
+        );
+
+        // A payout now pays the grant and the match.
+        onboard(&app, &fake, id).await;
+        assert!(stripe_payout(&app, id).await.ends_with("payout=paid"));
+        assert_eq!(fake.transfers()[0]["amount"], json!(130_000));
+        assert_eq!(balance(&app, AccountKey::InitiativePaid(id)).await, 130_000);
+        assert!(reconcile(&app).await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn cancelling_refunds_the_givers_and_returns_the_match_to_the_fund() {
+    let Some((app, fake)) = stripe_app(Backend::Sqlite, true).await else {
+        return;
+    };
+    let i = app.initiative(HUISWERK).await;
+    let (id, fund) = (i.id, i.fund_id.unwrap());
+    let before = ledger::fund_figures(&app.db, fund).await.unwrap();
+    give(&app, &fake, id, "100", "Els").await;
+    give(&app, &fake, id, "25", "").await;
+    let joris = app.user_id(JORIS).await;
+    app::ssr::services::notify::perform(
+        &app.state(),
+        id,
+        Some(joris),
+        Action::Cancel,
+        Some("Geen begeleiders meer".into()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        fake.refunds().len(),
+        2,
+        "every giver is refunded through Stripe"
+    );
+    let gifts = donations::Entity::find().all(&app.db).await.unwrap();
+    assert!(gifts.iter().all(|d| d.state == "refunded"), "{gifts:?}");
+    assert_eq!(balance(&app, AccountKey::InitiativeCofunded(id)).await, 0);
+    assert_eq!(balance(&app, AccountKey::InitiativeGranted(id)).await, 0);
+    let after = ledger::fund_figures(&app.db, fund).await.unwrap();
+    assert_eq!(
+        after.remaining.0,
+        before.remaining.0 + 90_000,
+        "the grant and the whole match are back in the fund"
+    );
+    assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+    assert!(
+        reconcile(&app).await.is_empty(),
+        "{:?}",
+        reconcile(&app).await
+    );
+}
+
+async fn post_event(app: &TestApp, payload: &str, signature: Option<String>) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(format!("{}/webhooks/stripe", app.address))
+        .header("content-type", "application/json")
+        .body(payload.to_string());
+    if let Some(s) = signature {
+        req = req.header("Stripe-Signature", s);
+    }
+    req.send().await.unwrap()
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+#[tokio::test]
+async fn webhooks_are_verified_booked_once_and_end_the_same_in_any_order() {
+    for backend in Backend::ALL {
+        let Some((app, fake)) = stripe_app(backend, false).await else {
+            continue;
+        };
+        let id = app.initiative(HUISWERK).await.id;
+        // A gift, then a full refund, while no event reaches the server.
+        let session = start_gift(&app, id, "40", "Els").await;
+        fake.pay(&session).await;
+        let intent = fake
+            .sessions()
+            .into_iter()
+            .find(|s| s["id"] == json!(session))
+            .unwrap()["payment_intent"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        reqwest::Client::new()
+            .post(format!("{}/v1/refunds", fake.url))
+            .bearer_auth(SECRET_KEY)
+            .form(&[("payment_intent", intent.as_str())])
+            .send()
+            .await
+            .unwrap();
+        let events = fake.events();
+        let completed = events
+            .iter()
+            .find(|e| e["type"] == json!("checkout.session.completed"))
+            .unwrap();
+        let refunded = events
+            .iter()
+            .find(|e| e["type"] == json!("charge.refunded"))
+            .unwrap();
+
+        // Forged, stale, missing signatures: 400, nothing stored or booked.
+        let payload = completed.to_string();
+        let forged =
+            stripe_webhook::Webhook::generate_test_header(&payload, "whsec_wrong", Some(now()));
+        assert_eq!(post_event(&app, &payload, Some(forged)).await.status(), 400);
+        let stale = FakeStripe::sign(&payload, now() - 600);
+        assert_eq!(post_event(&app, &payload, Some(stale)).await.status(), 400);
+        assert_eq!(post_event(&app, &payload, None).await.status(), 400);
+        let tampered = payload.replace("\"amount_total\":4000", "\"amount_total\":400000");
+        assert_ne!(tampered, payload);
+        let signed_original = FakeStripe::sign(&payload, now());
+        assert_eq!(
+            post_event(&app, &tampered, Some(signed_original))
+                .await
+                .status(),
+            400
+        );
+        assert_eq!(
+            stripe_events::Entity::find().count(&app.db).await.unwrap(),
+            0
+        );
+        assert_eq!(balance(&app, AccountKey::InitiativeCofunded(id)).await, 0);
+
+        // Reverse order: the refund first waits for the payment, then both book.
+        let first = post_event(
+            &app,
+            &refunded.to_string(),
+            Some(FakeStripe::sign(&refunded.to_string(), now())),
+        )
+        .await;
+        assert_eq!(first.status(), 200);
+        assert_eq!(
+            first.json::<Value>().await.unwrap()["result"],
+            json!("waiting")
+        );
+        assert_eq!(balance(&app, AccountKey::InitiativeCofunded(id)).await, 0);
+        // The payment's event, ten times (a few at once): booked once.
+        for round in 0..5 {
+            let a = fake.deliver(completed);
+            let b = fake.deliver(completed);
+            let (a, b) = tokio::join!(a, b);
+            assert_eq!((a, b), (200, 200), "{backend:?} round {round}");
+        }
+        let gift = donations::Entity::find()
+            .filter(donations::Column::InitiativeId.eq(id))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            gift.state, "refunded",
+            "{backend:?}: the waiting refund was booked"
+        );
+        assert_eq!(gift.refunded_cents, 4_000);
+        assert_eq!(gift.match_cents, 4_000);
+        assert_eq!(gift.match_returned_cents, 4_000);
+        assert_eq!(balance(&app, AccountKey::InitiativeCofunded(id)).await, 0);
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeGranted(id)).await,
+            90_000
+        );
+        assert_eq!(balance(&app, AccountKey::DonationsClearing).await, 0);
+        let gift_rows = app
+            .db
+            .query_all_raw(sea_orm::Statement::from_string(
+                app.db.get_database_backend(),
+                "SELECT id FROM ledger_transactions WHERE kind = 'gift'",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(gift_rows.len(), 1, "{backend:?}: the gift is booked once");
+        // And the refund's event again: nothing more.
+        assert_eq!(fake.deliver(refunded).await, 200);
+        assert_eq!(balance(&app, AccountKey::InitiativeCofunded(id)).await, 0);
+        assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+
+        // An event type Buurtfonds does not know: acknowledged and ignored.
+        let unknown = json!({"id": "evt_unknown_1", "object": "event", "created": now(), "livemode": false,
+            "pending_webhooks": 1, "type": "buurtfonds.future_thing.happened", "data": {"object": {"id": "x_1", "object": "future_thing"}}});
+        let resp = post_event(
+            &app,
+            &unknown.to_string(),
+            Some(FakeStripe::sign(&unknown.to_string(), now())),
+        )
+        .await;
+        assert_eq!(resp.status(), 200);
+        assert_eq!(
+            resp.json::<Value>().await.unwrap()["result"],
+            json!("ignored")
+        );
+        assert!(
+            reconcile(&app).await.is_empty(),
+            "{backend:?}: {:?}",
+            reconcile(&app).await
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_processing_failure_answers_5xx_books_nothing_and_a_retry_books() {
+    let Some((app, fake)) = stripe_app(Backend::Sqlite, false).await else {
+        return;
+    };
+    let id = app.initiative(HUISWERK).await.id;
+    let session = start_gift(&app, id, "20", "").await;
+    fake.pay(&session).await;
+    let completed = fake.events().pop().unwrap();
+    // The ledger's entries cannot be written: the booking fails halfway.
+    app.db
+        .execute_unprepared("ALTER TABLE ledger_entries RENAME TO ledger_entries_away")
+        .await
+        .unwrap();
+    assert_eq!(fake.deliver(&completed).await, 500);
+    app.db
+        .execute_unprepared("ALTER TABLE ledger_entries_away RENAME TO ledger_entries")
+        .await
+        .unwrap();
+    let gift = donations::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gift.state, "pending", "nothing half done");
+    let headers = app
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT id FROM ledger_transactions",
+        ))
+        .await
+        .unwrap()
+        .len();
+    // Stripe retries: now it books.
+    assert_eq!(fake.deliver(&completed).await, 200);
+    let gift = donations::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gift.state, "paid");
+    assert_eq!(
+        balance(&app, AccountKey::InitiativeCofunded(id)).await,
+        2_000
+    );
+    let after = app
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT id FROM ledger_transactions",
+        ))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(after, headers + 2, "the gift and its match, once");
+}
+
+#[tokio::test]
+async fn reconciliation_lists_what_stripe_has_and_the_ledger_does_not() {
+    let Some((app, fake)) = stripe_app(Backend::Sqlite, true).await else {
+        return;
+    };
+    let id = app.initiative(HUISWERK).await.id;
+    give(&app, &fake, id, "15", "").await;
+    assert!(reconcile(&app).await.is_empty());
+    // A payment made outside Buurtfonds (another integration, a test in the dashboard).
+    let session: Value = reqwest::Client::new()
+        .post(format!("{}/v1/checkout/sessions", fake.url))
+        .bearer_auth(SECRET_KEY)
+        .form(&[
+            ("mode", "payment"),
+            ("line_items[0][price_data][currency]", "eur"),
+            ("line_items[0][price_data][unit_amount]", "777"),
+            (
+                "line_items[0][price_data][product_data][name]",
+                "Iets anders",
+            ),
+            ("line_items[0][quantity]", "1"),
+            ("success_url", "http://elders.test/ok"),
+            ("cancel_url", "http://elders.test/no"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    fake.pay(session["id"].as_str().unwrap()).await;
+    let differences = reconcile(&app).await;
+    assert_eq!(differences.len(), 1, "{differences:?}");
+    assert_eq!(differences[0].stripe_cents, Some(777));
+    assert_eq!(differences[0].ledger_cents, None);
+
+    // The same through the command line and the admin page.
+    let bin = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .and_then(|deps| deps.parent())
+        .unwrap()
+        .join("buurtfonds");
+    let mut command = std::process::Command::new(&bin);
+    command
+        .arg("reconcile")
+        .env(
+            "DATABASE_URL",
+            format!(
+                "sqlite://{}?mode=rwc",
+                app.dir.path().join("test.db").display()
+            ),
+        )
+        .env("STRIPE_SECRET_KEY", SECRET_KEY)
+        .env("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        .env("STRIPE_API_BASE", &fake.url)
+        .env("BUURTFONDS_DATA_DIR", app.dir.path());
+    // The fake answers on this test's runtime: wait for the command off it.
+    let out = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .unwrap_or_else(|e| panic!("run {}: {e}", bin.display()));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{printed}");
+    assert!(
+        printed.contains("1 difference") && printed.contains("777"),
+        "{printed}"
+    );
+
+    app.sign_in("admin@buurtfonds.test").await;
+    let page = app.get("/admin/reconcile").await.text().await.unwrap();
+    assert!(
+        page.contains("unknown to the ledger"),
+        "the admin page lists it"
+    );
+    app.switch_to(JORIS).await;
+    assert_eq!(
+        app.get("/admin/reconcile").await.status(),
+        403,
+        "admins only"
+    );
+}
