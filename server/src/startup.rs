@@ -205,7 +205,13 @@ fn router(settings: &Settings, app_state: AppState, address: SocketAddr) -> Rout
             )),
             routes::page_cache::serve,
         ))
-        .layer(axum::middleware::from_fn(routes::security::page_csp))
+        .layer(axum::middleware::from_fn_with_state(
+            match settings.stripe() {
+                Ok(Some(keys)) => routes::security::FormTargets::stripe(keys.api_base),
+                _ => routes::security::FormTargets::default(),
+            },
+            routes::security::page_csp,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             limits,
             routes::rate_limit::limit,

@@ -4,6 +4,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -15,6 +16,18 @@ const root = resolve(here, '../..');
 const binary = process.env.BUURTFONDS_BIN ?? join(root, 'target/debug/buurtfonds');
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** A port free on 127.0.0.1 right now. */
+function freePort() {
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => ok(port));
+    });
+  });
+}
 
 /** Starts `program args` and waits for the `listening on URL` it prints. */
 function startListening(program, args, env, what) {
@@ -54,6 +67,10 @@ export async function startServer({ stripe = false } = {}) {
     env.STRIPE_API_BASE = await fake.url;
     env.STRIPE_SECRET_KEY = 'sk_test_buurtfonds';
     env.STRIPE_WEBHOOK_SECRET = 'whsec_buurtfonds_test';
+    // Stripe sends the payer back to the public address: it must be this server's.
+    const port = await freePort();
+    env.BUURTFONDS_LISTEN_ADDR = `127.0.0.1:${port}`;
+    env.BUURTFONDS_PUBLIC_URL = `http://127.0.0.1:${port}`;
   }
   execFileSync(binary, ['seed', 'demo'], { env, stdio: 'ignore' });
   const server = startListening(binary, ['serve'], env, 'the server');

@@ -499,7 +499,7 @@ struct Onboarding {
 
 async fn onboarding_page(Path(id): Path<String>, Query(q): Query<Onboarding>) -> Html<String> {
     Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fake Stripe onboarding</title></head>\
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Fake Stripe onboarding</title></head>\
          <body><main><h1>Stripe onboarding (test)</h1><p>Account {id}</p>\
          <form method=\"post\" action=\"/connect/onboarding/{id}\">\
          <input type=\"hidden\" name=\"return_url\" value=\"{}\">\
@@ -697,7 +697,7 @@ async fn checkout_page(State((inner, _)): State<Shared>, Path(id): Path<String>)
     let name = session["product_name"].as_str().unwrap_or_default();
     let cancel = session["cancel_url"].as_str().unwrap_or("/");
     Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fake Stripe Checkout</title></head>\
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Fake Stripe Checkout</title></head>\
          <body><main><h1>Pay €{},{:02}</h1><p>{}</p>\
          <form method=\"post\" action=\"/checkout/{id}/pay\">\
          <button type=\"submit\" name=\"method\" value=\"ideal\">Pay with iDEAL</button>\

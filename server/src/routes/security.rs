@@ -43,10 +43,35 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
 #[derive(Debug, Clone)]
 pub struct CspNonce(pub String);
 
+/// Where forms may lead besides this site: the payment provider's hosted
+/// pages (Checkout, Connect onboarding), which a gift or a payout-account
+/// form redirects to. Empty when payments are off.
+#[derive(Debug, Clone, Default)]
+pub struct FormTargets(pub std::sync::Arc<str>);
+
+impl FormTargets {
+    /// Stripe's hosted pages, or the origin of a stand-in at `api_base`.
+    pub fn stripe(api_base: Option<&str>) -> FormTargets {
+        let targets = match api_base {
+            Some(base) => origin(base),
+            None => "https://checkout.stripe.com https://connect.stripe.com".to_string(),
+        };
+        FormTargets(std::sync::Arc::from(format!(" {targets}")))
+    }
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+    let host = rest.split('/').next().unwrap_or_default();
+    format!("{scheme}://{host}")
+}
+
 /// Gives every request a fresh nonce and every HTML response the strict
 /// policy with that nonce (pages render inline hydration scripts). Set here
 /// rather than from inside the render, so no page can end up without it.
 pub async fn page_csp(
+    axum::extract::State(targets): axum::extract::State<FormTargets>,
     mut request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -68,7 +93,8 @@ pub async fn page_csp(
         let policy = format!(
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
              style-src 'self'; img-src 'self' data:; connect-src 'self'{live_reload}; font-src 'self'; \
-             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+             object-src 'none'; base-uri 'self'; form-action 'self'{}; frame-ancestors 'none'",
+            targets.0
         );
         if let Ok(value) = HeaderValue::from_str(&policy) {
             response
@@ -77,4 +103,22 @@ pub async fn page_csp(
         }
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_may_lead_to_stripe_or_its_stand_in_only() {
+        assert_eq!(
+            &*FormTargets::stripe(None).0,
+            " https://checkout.stripe.com https://connect.stripe.com"
+        );
+        assert_eq!(
+            &*FormTargets::stripe(Some("http://127.0.0.1:4242/")).0,
+            " http://127.0.0.1:4242"
+        );
+        assert_eq!(&*FormTargets::default().0, "");
+    }
 }

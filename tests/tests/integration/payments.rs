@@ -800,3 +800,32 @@ async fn reconciliation_lists_what_stripe_has_and_the_ledger_does_not() {
         "admins only"
     );
 }
+
+#[tokio::test]
+async fn an_older_account_update_arriving_late_does_not_undo_a_newer_one() {
+    let Some((app, fake)) = stripe_app(Backend::Sqlite, true).await else {
+        return;
+    };
+    let id = app.initiative(HUISWERK).await.id;
+    let account = onboard(&app, &fake, id).await;
+    let newer = fake
+        .events()
+        .into_iter()
+        .rfind(|e| e["type"] == json!("account.updated"))
+        .unwrap();
+    // The state before onboarding, sent earlier but delivered last.
+    let mut older = newer.clone();
+    older["id"] = json!("evt_older_account_state");
+    older["created"] = json!(newer["created"].as_i64().unwrap() - 120);
+    older["data"]["object"]["payouts_enabled"] = json!(false);
+    older["data"]["object"]["charges_enabled"] = json!(false);
+    assert_eq!(fake.deliver(&older).await, 200);
+    let maria = app.user_id(MARIA).await;
+    let person = app::ssr::entities::users::Entity::find_by_id(maria)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(person.stripe_account_id.as_deref(), Some(account.as_str()));
+    assert!(person.stripe_payouts_enabled, "the newer state stands");
+}
