@@ -442,18 +442,23 @@ async fn get_account(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Some(r) = unauthorized(&headers) {
+    let s = inner.lock().unwrap_or_else(|e| e.into_inner());
+    retrieve(&headers, s.accounts.get(&id), "account", &id)
+}
+
+/// `GET /v1/<kind>s/{id}`: the object, or Stripe's `resource_missing`.
+fn retrieve(headers: &HeaderMap, found: Option<&Value>, kind: &str, id: &str) -> Response {
+    if let Some(r) = unauthorized(headers) {
         return r;
     }
-    let s = inner.lock().unwrap_or_else(|e| e.into_inner());
-    match s.accounts.get(&id) {
-        Some(a) => ok(a.clone()),
+    match found {
+        Some(x) => ok(x.clone()),
         None => error(
             StatusCode::NOT_FOUND,
             "invalid_request_error",
             "resource_missing",
-            &format!("No such account: '{id}'"),
-            Some("account"),
+            &format!("No such {kind}: '{id}'"),
+            Some("id"),
         ),
     }
 }
@@ -665,20 +670,8 @@ async fn get_session(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Some(r) = unauthorized(&headers) {
-        return r;
-    }
     let s = inner.lock().unwrap_or_else(|e| e.into_inner());
-    match s.sessions.get(&id) {
-        Some(x) => ok(x.clone()),
-        None => error(
-            StatusCode::NOT_FOUND,
-            "invalid_request_error",
-            "resource_missing",
-            &format!("No such checkout.session: '{id}'"),
-            Some("id"),
-        ),
-    }
+    retrieve(&headers, s.sessions.get(&id), "checkout.session", &id)
 }
 
 fn html_escape(s: &str) -> String {

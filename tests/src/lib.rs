@@ -53,6 +53,15 @@ fn postgres_required() -> bool {
     std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1")
 }
 
+/// Where a redirect points (empty when it is none).
+pub fn location(resp: &reqwest::Response) -> String {
+    resp.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The directory of the built site (`target/site`), when it exists.
 pub fn site_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site")
@@ -169,6 +178,11 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// The body of a GET of `path` (whatever its status).
+    pub async fn text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("a body")
     }
 
     /// The CSRF token of this client's cookie, as a form on `/login` carries it.

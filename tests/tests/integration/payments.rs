@@ -8,21 +8,13 @@ use app::domain::Action;
 use app::ssr::entities::{donations, notifications, payouts, stripe_events};
 use app::ssr::services::{ledger, payments};
 use buurtfonds_tests::fake_stripe::{FakeStripe, SECRET_KEY, WEBHOOK_SECRET};
-use buurtfonds_tests::{spawn_app, spawn_app_configured, Backend, TestApp};
+use buurtfonds_tests::{location, spawn_app, spawn_app_configured, Backend, TestApp};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
 const HUISWERK: &str = "Huiswerkklas in de Vogelbuurt";
 const MARIA: &str = "maria@buurtfonds.test";
 const JORIS: &str = "joris.coach@buurtfonds.test";
-
-fn location(resp: &reqwest::Response) -> String {
-    resp.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
-}
 
 /// A server with the demo data whose Stripe is the fake; webhooks are
 /// delivered to it unless `deliver` is false (then the test delivers them).
@@ -94,23 +86,13 @@ async fn onboard(app: &TestApp, fake: &FakeStripe, id: i64) -> String {
         .next()
         .unwrap()
         .to_string();
-    let page = app
-        .get(&format!("/me/initiatives/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&format!("/me/initiatives/{id}")).await;
     assert!(
         page.contains("Stripe heeft nog niet alle gegevens"),
         "pending before onboarding"
     );
     fake.finish_onboarding(&account).await;
-    let page = app
-        .get(&format!("/me/initiatives/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&format!("/me/initiatives/{id}")).await;
     assert!(
         page.contains("Je uitbetaalrekening is klaar"),
         "ready after account.updated"
@@ -139,12 +121,7 @@ async fn without_keys_payments_say_so_and_manual_payouts_still_work() {
     let app = spawn_app().await;
     app.seed_demo().await;
     let id = app.initiative(HUISWERK).await.id;
-    let page = app
-        .get(&format!("/initiatives/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&format!("/initiatives/{id}")).await;
     assert!(page.contains("Online geven is hier nog niet ingericht"));
     let resp = app
         .client
@@ -165,20 +142,10 @@ async fn without_keys_payments_say_so_and_manual_payouts_still_work() {
     assert_eq!(hook.status(), 503);
 
     app.sign_in(MARIA).await;
-    let mine = app
-        .get(&format!("/me/initiatives/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let mine = app.text(&format!("/me/initiatives/{id}")).await;
     assert!(mine.contains("Online betalen is nog niet ingericht"));
     app.switch_to(JORIS).await;
-    let coach = app
-        .get(&format!("/coach/initiatives/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let coach = app.text(&format!("/coach/initiatives/{id}")).await;
     assert!(coach.contains("Online betalen is nog niet ingericht"));
     assert!(location(
         &app.post_form(&format!("/coach/initiatives/{id}/stripe-payout"), &[])
@@ -226,12 +193,7 @@ async fn a_payout_whose_answer_was_lost_is_retried_and_pays_exactly_once() {
             "approved",
             "not booked yet"
         );
-        let coach_page = app
-            .get(&format!("/coach/initiatives/{id}"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let coach_page = app.text(&format!("/coach/initiatives/{id}")).await;
         assert!(coach_page.contains("er wordt nooit twee keer betaald"));
         // A bank transfer now could pay twice: refused, with the reason.
         let today = chrono::Utc::now().date_naive().to_string();
@@ -246,7 +208,7 @@ async fn a_payout_whose_answer_was_lost_is_retried_and_pays_exactly_once() {
             )
             .await;
         assert!(manual.status().is_redirection());
-        let refused = app.get(&location(&manual)).await.text().await.unwrap();
+        let refused = app.text(&location(&manual)).await;
         assert!(
             refused.contains("Er loopt een uitbetaling via Stripe"),
             "{backend:?}: says why"
@@ -298,11 +260,8 @@ async fn a_refused_and_a_reversed_transfer_are_booked_back_and_shown() {
     fake.refuse_next_transfer("Your platform balance is too low.");
     assert!(stripe_payout(&app, id).await.ends_with("payout=failed"));
     let page = app
-        .get(&format!("/coach/initiatives/{id}?payout=failed"))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .text(&format!("/coach/initiatives/{id}?payout=failed"))
+        .await;
     assert!(
         page.contains("Your platform balance is too low."),
         "the coach sees why"
@@ -331,23 +290,13 @@ async fn a_refused_and_a_reversed_transfer_are_booked_back_and_shown() {
         balance(&app, AccountKey::InitiativeGranted(id)).await,
         90_000
     );
-    let page = app
-        .get(&format!("/coach/initiatives/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&format!("/coach/initiatives/{id}")).await;
     assert!(
         page.contains("Een uitbetaling is teruggeboekt"),
         "the coach sees it"
     );
     app.switch_to(MARIA).await;
-    let page = app
-        .get(&format!("/me/initiatives/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&format!("/me/initiatives/{id}")).await;
     assert!(
         page.contains("Een uitbetaling is teruggeboekt"),
         "the resident sees it"
@@ -390,7 +339,7 @@ async fn gifts_are_matched_within_the_cap_and_refunds_are_booked_back() {
                 .unwrap();
             let to = location(&resp);
             assert!(to.contains(problem), "{amount:?}: {to}");
-            let page = app.get(&to).await.text().await.unwrap();
+            let page = app.text(&to).await;
             assert!(
                 page.contains("aria-invalid=\"true\""),
                 "{amount:?}: marked next to the field"
@@ -422,12 +371,7 @@ async fn gifts_are_matched_within_the_cap_and_refunds_are_booked_back() {
         assert_eq!(after.committed.0, before.committed.0 + 50_000);
         assert_eq!(after.remaining.0, before.remaining.0 - 50_000);
         assert_eq!(after.remaining, after.budget - after.committed - after.paid);
-        let page = app
-            .get(&format!("/initiatives/{id}"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.text(&format!("/initiatives/{id}")).await;
         assert!(
             page.contains("Buurvrouw Els") && page.contains("Anoniem") && page.contains("Bakkerij")
         );
@@ -527,6 +471,18 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// How many rows `sql` returns.
+async fn rows(app: &TestApp, sql: &str) -> usize {
+    app.db
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            sql,
+        ))
+        .await
+        .unwrap()
+        .len()
+}
+
 #[tokio::test]
 async fn webhooks_are_verified_booked_once_and_end_the_same_in_any_order() {
     for backend in Backend::ALL {
@@ -624,15 +580,15 @@ async fn webhooks_are_verified_booked_once_and_end_the_same_in_any_order() {
             90_000
         );
         assert_eq!(balance(&app, AccountKey::DonationsClearing).await, 0);
-        let gift_rows = app
-            .db
-            .query_all_raw(sea_orm::Statement::from_string(
-                app.db.get_database_backend(),
-                "SELECT id FROM ledger_transactions WHERE kind = 'gift'",
-            ))
-            .await
-            .unwrap();
-        assert_eq!(gift_rows.len(), 1, "{backend:?}: the gift is booked once");
+        assert_eq!(
+            rows(
+                &app,
+                "SELECT id FROM ledger_transactions WHERE kind = 'gift'"
+            )
+            .await,
+            1,
+            "{backend:?}: the gift is booked once"
+        );
         // And the refund's event again: nothing more.
         assert_eq!(fake.deliver(refunded).await, 200);
         assert_eq!(balance(&app, AccountKey::InitiativeCofunded(id)).await, 0);
@@ -685,15 +641,7 @@ async fn a_processing_failure_answers_5xx_books_nothing_and_a_retry_books() {
         .unwrap()
         .unwrap();
     assert_eq!(gift.state, "pending", "nothing half done");
-    let headers = app
-        .db
-        .query_all_raw(sea_orm::Statement::from_string(
-            app.db.get_database_backend(),
-            "SELECT id FROM ledger_transactions",
-        ))
-        .await
-        .unwrap()
-        .len();
+    let headers = rows(&app, "SELECT id FROM ledger_transactions").await;
     // Stripe retries: now it books.
     assert_eq!(fake.deliver(&completed).await, 200);
     let gift = donations::Entity::find()
@@ -706,15 +654,7 @@ async fn a_processing_failure_answers_5xx_books_nothing_and_a_retry_books() {
         balance(&app, AccountKey::InitiativeCofunded(id)).await,
         2_000
     );
-    let after = app
-        .db
-        .query_all_raw(sea_orm::Statement::from_string(
-            app.db.get_database_backend(),
-            "SELECT id FROM ledger_transactions",
-        ))
-        .await
-        .unwrap()
-        .len();
+    let after = rows(&app, "SELECT id FROM ledger_transactions").await;
     assert_eq!(after, headers + 2, "the gift and its match, once");
 }
 
@@ -788,7 +728,7 @@ async fn reconciliation_lists_what_stripe_has_and_the_ledger_does_not() {
     );
 
     app.sign_in("admin@buurtfonds.test").await;
-    let page = app.get("/admin/reconcile").await.text().await.unwrap();
+    let page = app.text("/admin/reconcile").await;
     assert!(
         page.contains("unknown to the ledger"),
         "the admin page lists it"

@@ -495,14 +495,7 @@ pub async fn pay_out(
     reference: String,
     transferred_on: chrono::NaiveDate,
 ) -> Result<(), ServiceError> {
-    require_staff(user)?;
-    let i = initiatives::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    if !may_see(&state.db, user, &i).await? {
-        return Err(ServiceError::NotFound);
-    }
+    staff_initiative(state, user, id).await?;
     if super::payments::pending_payout(&state.db, id)
         .await?
         .is_some()
@@ -539,15 +532,26 @@ pub async fn pay_out_with_stripe(
     user: &CurrentUser,
     id: i64,
 ) -> Result<super::payments::PayoutOutcome, ServiceError> {
+    staff_initiative(state, user, id).await?;
+    super::payments::pay_out(state, user.id, id).await
+}
+
+/// Initiative `id` for a coach or admin who may see it; not found for anyone else.
+async fn staff_initiative(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<initiatives::Model, ServiceError> {
     require_staff(user)?;
     let i = initiatives::Entity::find_by_id(id)
         .one(&state.db)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if !may_see(&state.db, user, &i).await? {
-        return Err(ServiceError::NotFound);
+    if may_see(&state.db, user, &i).await? {
+        Ok(i)
+    } else {
+        Err(ServiceError::NotFound)
     }
-    super::payments::pay_out(state, user.id, id).await
 }
 
 #[cfg(test)]

@@ -108,7 +108,7 @@ async fn perform_recording(
     payout: Option<ManualPayout>,
 ) -> Result<Performed, ServiceError> {
     let txn = db.begin().await?;
-    let mut result = perform_in(&txn, initiative_id, actor_id, &action, reason, at).await;
+    let mut result = perform_step(&txn, initiative_id, actor_id, &action, reason, at, "").await;
     if result.is_ok() && matches!(action, Action::Cancel) {
         // Gifts go back to their givers; the release above returned the match.
         if let Err(e) = super::payments::mark_refunds_for_cancellation(&txn, initiative_id).await {
@@ -148,17 +148,6 @@ async fn perform_recording(
             Err(e)
         }
     }
-}
-
-async fn perform_in<C: ConnectionTrait>(
-    txn: &C,
-    initiative_id: i64,
-    actor_id: Option<i64>,
-    action: &Action,
-    reason: Option<String>,
-    at: DateTimeWithTimeZone,
-) -> Result<Performed, ServiceError> {
-    perform_step(txn, initiative_id, actor_id, action, reason, at, "").await
 }
 
 /// Performs `action` inside the caller's transaction `txn`, with `memo` on
