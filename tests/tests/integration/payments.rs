@@ -86,6 +86,12 @@ async fn onboard(app: &TestApp, fake: &FakeStripe, id: i64) -> String {
         .next()
         .unwrap()
         .to_string();
+    // Stripe sends an expired link's visitor to the refresh address: a new link, same account.
+    let refreshed = app
+        .get(&format!("/me/payout-account?initiative={id}"))
+        .await;
+    assert_eq!(refreshed.status(), 303);
+    assert!(location(&refreshed).contains(&format!("/connect/onboarding/{account}")));
     let page = app.text(&format!("/me/initiatives/{id}")).await;
     assert!(
         page.contains("Stripe heeft nog niet alle gegevens"),
