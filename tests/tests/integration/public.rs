@@ -466,6 +466,32 @@ async fn no_private_field_reaches_any_public_place() {
         m.update(&app.db).await.unwrap();
         markers.push(marker("HELPER", id));
     }
+    // Gifts: the payment's ids never show, nor the name on a gift not paid.
+    for i in initiatives::Entity::find().all(&app.db).await.unwrap() {
+        let id = i.id;
+        for (state, name) in [("paid", None), ("pending", Some(marker("UNPAIDGIFT", id)))] {
+            app::ssr::entities::donations::ActiveModel {
+                initiative_id: Set(id),
+                cents: Set(1_000),
+                match_cents: Set(0),
+                display_name: Set(name),
+                state: Set(state.into()),
+                stripe_checkout_session_id: Set(Some(marker(&format!("CHECKOUT{state}"), id))),
+                stripe_payment_intent_id: Set(Some(marker(&format!("INTENT{state}"), id))),
+                stripe_charge_id: Set(Some(marker(&format!("CHARGE{state}"), id))),
+                created_at: Set(now()),
+                updated_at: Set(now()),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+            for what in ["CHECKOUT", "INTENT", "CHARGE"] {
+                markers.push(marker(&format!("{what}{state}"), id));
+            }
+        }
+        markers.push(marker("UNPAIDGIFT", id));
+    }
     assert!(ledger_accounts::Entity::find()
         .one(&app.db)
         .await
