@@ -1,5 +1,6 @@
-//! Rate limits on signing in, signing up, password resets, submitting and
-//! invitations: per client IP and per account (the e-mail address or token
+//! Rate limits on signing in, signing up, password resets, submitting,
+//! invitations and starting a payment (a gift's Checkout, a payout account's
+//! onboarding, which each ask Stripe for something): per client IP and per account (the e-mail address or token
 //! in the form), so that neither one address nor one account can be
 //! hammered. Refusals answer 429 with `Retry-After`.
 
@@ -64,8 +65,15 @@ impl AuthLimits {
     }
 }
 
+/// Whether POSTs to `path` count against the limits.
+fn limited(path: &str) -> bool {
+    LIMITED.contains(&path)
+        || path == "/me/payout-account"
+        || (path.starts_with("/initiatives/") && path.ends_with("/give"))
+}
+
 pub async fn limit(State(limits): State<AuthLimits>, request: Request, next: Next) -> Response {
-    if request.method() != Method::POST || !LIMITED.contains(&request.uri().path()) {
+    if request.method() != Method::POST || !limited(request.uri().path()) {
         return next.run(request).await;
     }
     let ip = request

@@ -775,3 +775,36 @@ async fn an_older_account_update_arriving_late_does_not_undo_a_newer_one() {
     assert_eq!(person.stripe_account_id.as_deref(), Some(account.as_str()));
     assert!(person.stripe_payouts_enabled, "the newer state stands");
 }
+
+#[tokio::test]
+async fn starting_gifts_from_one_address_is_rate_limited() {
+    let fake = FakeStripe::start().await;
+    let base = fake.url.clone();
+    let app = spawn_app_configured(Backend::Sqlite, |s| {
+        s.stripe_secret_key = Some(SECRET_KEY.into());
+        s.stripe_webhook_secret = Some(WEBHOOK_SECRET.into());
+        s.stripe_api_base = Some(base);
+        s.auth_attempts_per_ip = 3;
+    })
+    .await
+    .unwrap();
+    app.seed_demo().await;
+    let id = app.initiative(HUISWERK).await.id;
+    for _ in 0..3 {
+        start_gift(&app, id, "5", "").await;
+    }
+    let limited = app
+        .client
+        .post(format!("{}/initiatives/{id}/give", app.address))
+        .form(&[("amount", "5"), ("name", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_eq!(
+        fake.sessions().len(),
+        3,
+        "no Checkout Session for the refused one"
+    );
+}
