@@ -63,11 +63,7 @@ for (const js of [true, false]) {
     await page.getByLabel('E-mailadres').fill(email);
     await page.getByLabel('Wachtwoord').fill('een lang wachtwoord');
     await page.getByRole('button', { name: 'Inloggen' }).click();
-    // On a phone the hydrated page folds the navigation behind the menu button.
-    if (js) {
-      await page.waitForURL(fixture.server.url + '/');
-      await page.getByRole('button', { name: 'Menu' }).click();
-    }
+    if (js) await page.waitForURL(fixture.server.url + '/');
     await page.getByText('Ingelogd als Noor').waitFor();
     if (js) assert.deepEqual(page.errors, []);
 

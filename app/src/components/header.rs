@@ -2,6 +2,8 @@
 //! a menu button that folds the navigation away on small screens.
 //!
 //! Without JavaScript the navigation simply stays open: every link works.
+//! Hydration leaves it open too (the button only appears, in room the header
+//! already has), so nothing on the page moves when the script arrives.
 
 use crate::api::accounts::{who_am_i, SignOut};
 use crate::components::form::CsrfField;
@@ -14,7 +16,7 @@ pub fn Header() -> impl IntoView {
     let t = use_texts();
     // Effects run only in the browser: `enhanced` turns true once hydrated.
     let (enhanced, set_enhanced) = signal(false);
-    let (open, set_open) = signal(false);
+    let (open, set_open) = signal(true);
     Effect::new(move |_| set_enhanced.set(true));
     let location = use_location();
     let sign_out = ServerAction::<SignOut>::new();
