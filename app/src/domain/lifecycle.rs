@@ -163,6 +163,13 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// What the fund holds for the initiative once approved: the grant and
+    /// the match of neighbours' gifts. A payout pays it, a cancellation or a
+    /// returned payout moves all of it.
+    fn committed(&self) -> Result<Cents, TransitionError> {
+        Ok(self.amount_approved.ok_or(TransitionError::InvalidAmount)? + self.matched)
+    }
+
     fn is_initiator(&self, a: &Actor) -> bool {
         a.user_id == Some(self.initiator_id)
     }
@@ -406,10 +413,7 @@ pub fn apply(
         }
         Action::PayOut => {
             require(&[S::Approved], claiming_coach || admin)?;
-            let amount = facts
-                .amount_approved
-                .ok_or(TransitionError::InvalidAmount)?
-                + facts.matched;
+            let amount = facts.committed()?;
             Ok(Transition {
                 from: state,
                 to: S::Funded,
@@ -419,10 +423,7 @@ pub fn apply(
         }
         Action::Cancel => {
             require(&[S::Approved], claiming_coach || admin)?;
-            let amount = facts
-                .amount_approved
-                .ok_or(TransitionError::InvalidAmount)?
-                + facts.matched;
+            let amount = facts.committed()?;
             Ok(Transition {
                 from: state,
                 to: S::Cancelled,
@@ -451,10 +452,7 @@ pub fn apply(
         }
         Action::ReturnPayout => {
             require(&[S::Funded, S::Reporting], actor.system)?;
-            let amount = facts
-                .amount_approved
-                .ok_or(TransitionError::InvalidAmount)?
-                + facts.matched;
+            let amount = facts.committed()?;
             Ok(Transition {
                 from: state,
                 to: S::Approved,
