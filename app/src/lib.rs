@@ -9,7 +9,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-use components::{Footer, Header};
+use components::{hydration::HydrationScripts, Footer, Header};
 use i18n::Lang;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};

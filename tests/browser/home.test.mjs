@@ -24,6 +24,13 @@ test('the home page hydrates without moving: the menu button folds and unfolds t
     setTimeout(() => ok(total), 500);
   }));
   assert.ok(shifted < 0.01, `layout shift while loading: ${shifted}`);
+  // The content comes first: the wasm is requested only after the first paint.
+  const timing = await page.evaluate(() => ({
+    paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+    wasm: performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'))?.startTime,
+  }));
+  assert.ok(timing.paint !== undefined && timing.wasm !== undefined, JSON.stringify(timing));
+  assert.ok(timing.wasm > timing.paint, `wasm requested at ${timing.wasm} ms, first paint at ${timing.paint} ms`);
 
   await button.click();
   assert.equal(await button.getAttribute('aria-expanded'), 'false');

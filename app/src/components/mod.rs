@@ -3,6 +3,7 @@
 pub mod footer;
 pub mod form;
 pub mod header;
+pub mod hydration;
 pub mod thread;
 
 pub use footer::Footer;

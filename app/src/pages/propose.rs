@@ -19,6 +19,7 @@ use crate::components::form::{
 };
 use crate::domain::Cents;
 use crate::i18n::{use_lang, use_texts};
+use leptos::either::{EitherOf3, EitherOf8};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -174,27 +175,30 @@ pub fn WizardPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                 {move || draft.get().map(|r| {
                     let step = step.get();
+                    // Each kind of page is its own branch, so moving between
+                    // them replaces the view instead of patching one into the
+                    // other (see `step_view`).
                     match r {
-                        Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
-                        Ok(_) if !is_step(&step) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
-                        Ok(d) if !d.editable => view! {
+                        Err(_) => EitherOf3::A(view! { <crate::pages::not_found::NotFound/> }),
+                        Ok(_) if !is_step(&step) => EitherOf3::A(view! { <crate::pages::not_found::NotFound/> }),
+                        Ok(d) if !d.editable => EitherOf3::B(view! {
                             <Title text=d.title.clone()/>
                             <h1>{d.title.clone()}</h1>
                             <p>{w.not_editable}</p>
                             <p><a href=format!("/me/initiatives/{}", d.id)>{w.to_initiative}</a></p>
-                        }.into_any(),
+                        }),
                         Ok(d) => {
                             let n = STEPS.iter().position(|s| *s == step).unwrap_or(0) + 1;
                             let name = w.step(&step);
                             let back = previous_step(&step).map(|p| format!("/propose/{}/{p}", d.id));
-                            view! {
+                            EitherOf3::C(view! {
                                 <Title text=format!("{name} · {}", w.title)/>
                                 <p class="progress">{(w.step_of)(n, STEPS.len(), name)}</p>
                                 <h1>{name}</h1>
                                 {step_view(&step, d, actions)}
                                 <p class="hint">{w.saved_note}</p>
                                 {back.map(|href| view! { <p><a href=href>{w.back}</a></p> })}
-                            }.into_any()
+                            })
                         }
                     }
                 })}
@@ -203,16 +207,25 @@ pub fn WizardPage() -> impl IntoView {
     }
 }
 
-fn step_view(step: &str, d: Draft, a: Actions) -> AnyView {
+/// One step's form. Each step is its own branch: going to the next step
+/// replaces the view, while a change within a step (a line added) patches it.
+/// With type-erased views every step has the same type, and patching one
+/// step's fragment into another's of a different length panics in tachys
+/// 0.2.19 ("could not find parent element"); the branch avoids that patch.
+fn step_view(
+    step: &str,
+    d: Draft,
+    a: Actions,
+) -> EitherOf8<AnyView, AnyView, AnyView, AnyView, AnyView, AnyView, AnyView, AnyView> {
     match step {
-        "idea" => view! { <IdeaStep draft=Some(d) action=a.idea/> }.into_any(),
-        "people" => view! { <PeopleStep draft=d action=a.people/> }.into_any(),
-        "place" => view! { <PlaceStep draft=d action=a.place/> }.into_any(),
-        "strength" => view! { <StrengthStep draft=d actions=a/> }.into_any(),
-        "budget" => view! { <BudgetStep draft=d actions=a/> }.into_any(),
-        "photos" => view! { <PhotosStep draft=d actions=a/> }.into_any(),
-        "team" => view! { <TeamStep draft=d actions=a/> }.into_any(),
-        _ => view! { <ReviewStep draft=d actions=a/> }.into_any(),
+        "idea" => EitherOf8::A(view! { <IdeaStep draft=Some(d) action=a.idea/> }.into_any()),
+        "people" => EitherOf8::B(view! { <PeopleStep draft=d action=a.people/> }.into_any()),
+        "place" => EitherOf8::C(view! { <PlaceStep draft=d action=a.place/> }.into_any()),
+        "strength" => EitherOf8::D(view! { <StrengthStep draft=d actions=a/> }.into_any()),
+        "budget" => EitherOf8::E(view! { <BudgetStep draft=d actions=a/> }.into_any()),
+        "photos" => EitherOf8::F(view! { <PhotosStep draft=d actions=a/> }.into_any()),
+        "team" => EitherOf8::G(view! { <TeamStep draft=d actions=a/> }.into_any()),
+        _ => EitherOf8::H(view! { <ReviewStep draft=d actions=a/> }.into_any()),
     }
 }
 
