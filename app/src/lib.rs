@@ -1,6 +1,14 @@
 //! Buurtfonds: the Leptos application, compiled twice — with feature `ssr`
 //! for the server and `hydrate` for the browser.
 
+// The server's HTML and the browser's hydration must come from the same view
+// code; a build without the flag from .cargo/config.toml (say, a RUSTFLAGS of
+// one's own) would hydrate against different HTML and fail in the browser.
+#[cfg(not(erase_components))]
+compile_error!(
+    "build with `--cfg erase_components` (set in .cargo/config.toml; keep it in your own RUSTFLAGS)"
+);
+
 pub mod api;
 pub mod components;
 pub mod domain;
