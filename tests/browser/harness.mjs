@@ -177,3 +177,21 @@ export function useServerAndBrowser(options = {}) {
 
 /** A test with a deadline, so a hang fails instead of stalling the run. */
 export const test = (name, fn) => nodeTest(name, { timeout: 90_000 }, fn);
+
+/**
+ * Holds back the page's wasm until the returned function is called, so a test
+ * can act on the server's HTML before hydration starts (as a person on a slow
+ * phone does). Call it before `goto`.
+ */
+export async function holdWasm(page) {
+  let release;
+  const gate = new Promise((ok) => (release = ok));
+  await page.route('**/pkg/*.wasm', async (route) => {
+    await gate;
+    await route.continue();
+  });
+  return async () => {
+    release();
+    await waitForHydration(page);
+  };
+}

@@ -80,13 +80,21 @@ for (const js of [true, false]) {
 
     await page.getByRole('heading', { name: 'Wie helpt er', level: 1 }).waitFor();
     await check(page, 'strength');
+    // What the resident brings, typed first, survives adding a helper.
+    const own = 'Ik oefen elke week en repareer daarna gratis kleding voor buren.';
+    await page.getByLabel('Wat breng je zelf mee?').fill(own);
     await page.getByLabel('Wie helpt?').fill('Mijn buurvrouw Els');
     await page.getByLabel('Waarmee?').selectOption({ label: 'Spullen' });
     await page.getByLabel('Wat precies?').fill('Ze leent me haar naaimachine.');
     await page.getByLabel('Wat is het ongeveer waard').fill('150');
     await page.getByRole('button', { name: 'Helper toevoegen' }).click();
     await page.locator('.lines li', { hasText: 'Mijn buurvrouw Els' }).waitFor();
-    await page.getByLabel('Wat breng je zelf mee?').fill('Ik oefen elke week en repareer daarna gratis kleding voor buren.');
+    assert.equal(await page.getByLabel('Wat breng je zelf mee?').inputValue(), own);
+    assert.equal(await page.getByLabel('Wie helpt?').inputValue(), '', 'the added helper leaves the fields');
+    // A second helper filled in but not added is saved on going on.
+    await page.getByLabel('Wie helpt?').fill('Buurman Piet');
+    await page.getByLabel('Waarmee?').selectOption({ label: 'Tijd' });
+    await page.getByLabel('Wat precies?').fill('Hij helpt met opruimen.');
     await page.getByRole('button', { name: 'Bewaren en verder' }).click();
 
     await page.getByRole('heading', { name: 'Begroting', level: 1 }).waitFor();
@@ -147,6 +155,7 @@ for (const js of [true, false]) {
     );
     await resumed.setViewportSize({ width: 390, height: 844 });
     await resumed.getByText('Mijn buurvrouw Els').waitFor();
+    await resumed.getByText('Buurman Piet').waitFor();
     await resumed.getByText('Stof en garen: € 45,50').waitFor();
     await resumed.getByRole('button', { name: 'Versturen naar de buurtcoach' }).click();
 

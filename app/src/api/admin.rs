@@ -356,7 +356,10 @@ pub async fn toggle_coach_neighbourhood(
 
 /// The audit log, newest first, filtered.
 #[server(prefix = "/sf", endpoint = "audit_log", input = server_fn::codec::GetUrl)]
-pub async fn audit_log(filter: AuditFilter) -> Result<Vec<AuditRow>, ServerFnError> {
+pub async fn audit_log(
+    // An empty filter has no fields in the URL at all: it must still arrive.
+    #[server(default)] filter: AuditFilter,
+) -> Result<Vec<AuditRow>, ServerFnError> {
     let _admin = helpers::admin("/admin/audit").await?;
     let state = helpers::state()?;
     crate::ssr::services::admin::audit(&state.db, &filter, Some(AUDIT_PAGE))

@@ -19,6 +19,10 @@ pub struct FormFeedback {
     pub form: String,
     pub errors: Vec<FieldError>,
     pub values: Vec<(String, String)>,
+    /// The values are to be shown again although nothing went wrong (a
+    /// save that left something typed on the page unsaved).
+    #[serde(default)]
+    pub kept: bool,
 }
 
 impl FormFeedback {
@@ -44,6 +48,12 @@ impl FormFeedback {
             .find(|(f, _)| f == field)
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
+    }
+
+    /// Whether the form shows these values rather than what is saved:
+    /// after an error, or when they were kept on purpose.
+    pub fn shows_typed(&self) -> bool {
+        !self.is_ok() || self.kept
     }
 
     pub fn is_ok(&self) -> bool {

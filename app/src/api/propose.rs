@@ -6,6 +6,10 @@
 //! The forms and limits here are shared: the server validates with them, the
 //! pages show the same limits next to the fields.
 
+// A plain form's fields are a server function's arguments: a step that is
+// one form (the helpers and what the resident brings) has eight.
+#![allow(clippy::too_many_arguments)]
+
 use super::accounts::{field_errors, FieldError};
 use super::forms::FormFeedback;
 use leptos::prelude::*;
@@ -209,7 +213,7 @@ impl Draft {
 mod helpers {
     use crate::api::forms::FormFeedback;
     use crate::ssr::error::ServiceError;
-    pub use crate::ssr::serverfn::{refuse, signed_in, state};
+    pub use crate::ssr::serverfn::{keep_typed, refuse, signed_in, state};
     use leptos::prelude::ServerFnError;
 
     /// The address of a wizard step.
@@ -379,102 +383,118 @@ pub async fn save_place(
     answer(result, feedback, &back, || go(id, "strength", "place"))
 }
 
-/// Step 4: adds one helper from the resident's network.
-#[server(prefix = "/sf", endpoint = "add_strength")]
-pub async fn add_strength(
-    csrf_token: String,
-    id: i64,
-    who: String,
-    contribution_kind: Option<String>,
-    line_description: String,
-    value: String,
-) -> Result<FormFeedback, ServerFnError> {
-    use helpers::*;
-    let _ = csrf_token; // checked by the CSRF middleware
-    let back = step_url(id, "strength");
-    let user = signed_in(&back).await?;
-    let state = state()?;
-    let form = StrengthLineForm {
-        who: who.trim().to_string(),
-        contribution_kind: contribution_kind.unwrap_or_default(),
-        description: line_description.trim().to_string(),
-    };
-    let mut feedback = FormFeedback::new("strength_line")
-        .with_value("who", &form.who)
-        .with_value("contribution_kind", &form.contribution_kind)
-        .with_value("line_description", &form.description)
-        .with_value("value", value.trim());
-    feedback.errors = check(&form)
-        .into_iter()
-        .map(|mut e| {
-            if e.field == "description" {
-                e.field = "line_description".into();
-            }
-            e
-        })
-        .collect();
-    let value_cents = match value.trim() {
-        "" => None,
-        typed => match crate::domain::Cents::parse_euros(typed) {
-            Ok(c) => Some(c.0),
-            Err(_) => {
-                feedback = feedback.with_error("value", "amount_invalid");
-                None
-            }
-        },
-    };
-    if !feedback.is_ok() {
-        return Ok(refuse(feedback, &back));
+/// What a button of a step that is one form asks for: `add` a line,
+/// `remove:<id>` one, or (`next`, also when no button was named) go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    Add,
+    Remove(i64),
+    Next,
+}
+
+impl Intent {
+    /// The intent a submitted `intent` field names; anything unknown goes on.
+    pub fn parse(intent: Option<&str>) -> Intent {
+        match intent.map(str::trim) {
+            Some("add") => Intent::Add,
+            Some(other) => other
+                .strip_prefix("remove:")
+                .and_then(|id| id.parse().ok())
+                .map_or(Intent::Next, Intent::Remove),
+            None => Intent::Next,
+        }
     }
-    let result =
-        crate::ssr::services::propose::add_strength(&state.db, user.id, id, &form, value_cents)
-            .await;
-    answer(result, feedback, &back, || {
-        go(id, "strength", "strength_line")
-    })
+
+    /// The value of the button that asks for this.
+    pub fn value(self) -> String {
+        match self {
+            Intent::Add => "add".into(),
+            Intent::Remove(id) => format!("remove:{id}"),
+            Intent::Next => "next".into(),
+        }
+    }
 }
 
-/// Step 4: removes a helper line.
-#[server(prefix = "/sf", endpoint = "remove_strength")]
-pub async fn remove_strength(
-    csrf_token: String,
-    id: i64,
-    line_id: i64,
-) -> Result<FormFeedback, ServerFnError> {
-    use helpers::*;
-    let _ = csrf_token; // checked by the CSRF middleware
-    let user = signed_in(&step_url(id, "strength")).await?;
-    let state = state()?;
-    crate::ssr::services::propose::remove_line(&state.db, user.id, id, "strength", line_id)
-        .await
-        .map_err(|e| e.into_server_error())?;
-    Ok(go(id, "strength", "strength_line"))
-}
-
-/// Step 4: what the resident brings themselves; then on to the money.
+/// Step 4, "Wie helpt er": one form with the helpers, a helper to add and
+/// what the resident brings, so no button loses what was typed elsewhere on
+/// the page. `intent` says which button was pressed ([`Intent`]). A helper
+/// filled in but not added is added on "next" (or the resident is stopped
+/// with a message next to its fields); a removal keeps the helper being typed.
 #[server(prefix = "/sf", endpoint = "save_strength")]
 pub async fn save_strength(
     csrf_token: String,
     id: i64,
     own_input: String,
+    #[server(default)] who: String,
+    contribution_kind: Option<String>,
+    #[server(default)] line_description: String,
+    #[server(default)] value: String,
+    intent: Option<String>,
 ) -> Result<FormFeedback, ServerFnError> {
     use helpers::*;
     let _ = csrf_token; // checked by the CSRF middleware
     let back = step_url(id, "strength");
     let user = signed_in(&back).await?;
     let state = state()?;
-    let form = OwnInputForm {
-        own_input: own_input.trim().to_string(),
+    let intent = Intent::parse(intent.as_deref());
+    let own_input = own_input.trim().to_string();
+    let line = StrengthLineForm {
+        who: who.trim().to_string(),
+        contribution_kind: contribution_kind.unwrap_or_default(),
+        description: line_description.trim().to_string(),
     };
-    let mut feedback = FormFeedback::new("strength").with_value("own_input", &form.own_input);
-    feedback.errors = check(&form);
+    let value = value.trim().to_string();
+    let helper_typed = !line.who.is_empty() || !line.description.is_empty() || !value.is_empty();
+    let mut feedback = FormFeedback::new("strength")
+        .with_value("own_input", &own_input)
+        .with_value("who", &line.who)
+        .with_value("contribution_kind", &line.contribution_kind)
+        .with_value("line_description", &line.description)
+        .with_value("value", &value);
+    // What the resident brings is required to go on; before that it is
+    // saved as far as typed, within its maximum.
+    if intent == Intent::Next || !own_input.is_empty() {
+        feedback.errors = check(&OwnInputForm {
+            own_input: own_input.clone(),
+        });
+    }
+    let add = intent == Intent::Add || (intent == Intent::Next && helper_typed);
+    let mut value_cents = None;
+    if add {
+        feedback
+            .errors
+            .extend(check(&line).into_iter().map(|mut e| {
+                if e.field == "description" {
+                    e.field = "line_description".into();
+                }
+                e
+            }));
+        if !value.is_empty() {
+            match crate::domain::Cents::parse_euros(&value) {
+                Ok(c) => value_cents = Some(c.0),
+                Err(_) => feedback = feedback.with_error("value", "amount_invalid"),
+            }
+        }
+    }
     if !feedback.is_ok() {
         return Ok(refuse(feedback, &back));
     }
-    let result =
-        crate::ssr::services::propose::save_own_input(&state.db, user.id, id, &form.own_input)
-            .await;
-    answer(result, feedback, &back, || go(id, "budget", "strength"))
+    let change = crate::ssr::services::propose::StrengthChange {
+        own_input: own_input.clone(),
+        add: add.then_some((line, value_cents)),
+        remove: match intent {
+            Intent::Remove(line_id) => Some(line_id),
+            _ => None,
+        },
+        next: intent == Intent::Next,
+    };
+    let result = crate::ssr::services::propose::save_strength(&state.db, user.id, id, change).await;
+    answer(result, feedback.clone(), &back, || match intent {
+        Intent::Next => go(id, "budget", "strength"),
+        Intent::Add => go(id, "strength", "strength"),
+        // The helper being typed is not added by a removal: it stays typed.
+        Intent::Remove(_) => keep_typed(feedback, &back),
+    })
 }
 
 /// Step 5: adds a budget line.

@@ -453,7 +453,10 @@ impl From<crate::api::initiatives::PublicInitiative> for OpenInitiative {
 
 /// One page of public initiatives. Anyone may ask; bad filters are refused.
 #[server(prefix = "/sf", endpoint = "browse_initiatives", input = server_fn::codec::GetUrl)]
-pub async fn browse_initiatives(filter: Browse) -> Result<InitiativeList, ServerFnError> {
+pub async fn browse_initiatives(
+    // An empty filter has no fields in the URL at all: it must still arrive.
+    #[server(default)] filter: Browse,
+) -> Result<InitiativeList, ServerFnError> {
     let state = crate::ssr::serverfn::state()?;
     if let Err(e) = filter.check() {
         return Err(crate::ssr::error::ServiceError::Invalid {

@@ -1,6 +1,12 @@
 //! Form pieces: the CSRF field every form carries, labelled fields with
 //! their hint and error tied to the input (aria-describedby, aria-invalid),
 //! an error summary, and notices.
+//!
+//! A form's feedback is a memo: it changes only when the answer does. The
+//! fields set their value from it (`prop:value`), so a signal that merely
+//! fires again — the kept feedback arriving after hydration, equal to what
+//! the server rendered — must not write the field again and wipe what the
+//! person typed meanwhile.
 
 use crate::api::forms::{take_form_feedback, FormFeedback};
 use crate::i18n::use_texts;
@@ -15,7 +21,7 @@ where
     S::Error: Clone + Send + Sync + 'static,
 {
     let kept = Resource::new_blocking(move || form, |form| take_form_feedback(form.to_string()));
-    Signal::derive(move || {
+    Memo::new(move |_| {
         action
             .value()
             .get()
@@ -23,6 +29,7 @@ where
             .or_else(|| kept.get().and_then(Result::ok).flatten())
             .unwrap_or_else(|| FormFeedback::new(form))
     })
+    .into()
 }
 
 /// What a plain form post left for a page with several forms, loaded once
@@ -58,7 +65,7 @@ where
 {
     let form: String = form.into();
     let kept = KeptFeedback::for_form(form.clone());
-    Signal::derive(move || {
+    Memo::new(move |_| {
         action
             .value()
             .get()
@@ -68,13 +75,14 @@ where
             .or_else(|| kept.get())
             .unwrap_or_else(|| FormFeedback::new(&form))
     })
+    .into()
 }
 
 /// The feedback a plain form post without a server action (an upload) left
 /// for `form`, on a page that called [`KeptFeedback::provide`].
 pub fn kept_feedback(form: &'static str) -> Signal<FormFeedback> {
     let kept = KeptFeedback::for_form(form.to_string());
-    Signal::derive(move || kept.get().unwrap_or_else(|| FormFeedback::new(form)))
+    Memo::new(move |_| kept.get().unwrap_or_else(|| FormFeedback::new(form))).into()
 }
 
 /// The hidden CSRF token field. The server renders the token of this
@@ -176,10 +184,10 @@ pub fn Field(
         let f = feedback.get();
         if !refill {
             String::new()
-        } else if f.is_ok() {
-            initial.clone().unwrap_or_default()
-        } else {
+        } else if f.shows_typed() {
             f.value(name)
+        } else {
+            initial.clone().unwrap_or_default()
         }
     };
     view! {
@@ -262,10 +270,10 @@ pub fn TextArea(
     };
     let value = move || {
         let f = feedback.get();
-        if f.is_ok() {
-            initial.clone().unwrap_or_default()
-        } else {
+        if f.shows_typed() {
             f.value(name)
+        } else {
+            initial.clone().unwrap_or_default()
         }
     };
     let text = value.clone();

@@ -7,11 +7,11 @@
 use crate::api::forms::FormFeedback;
 use crate::api::propose::{
     is_step, load_draft, load_invitation, previous_step, propose_start, AcceptInvitation,
-    AddBudgetLine, AddStrength, ContinueTo, Draft, InviteCoInitiator, RemoveBudgetLine,
-    RemoveCoInitiator, RemovePhoto, RemoveStrength, SaveBudget, SaveIdea, SavePeople, SavePlace,
-    SaveStrength, SubmitInitiative, ALT_MAX, BENEFICIARIES_MAX, CONTRIBUTION_KINDS,
-    DESCRIPTION_MAX, ITEM_MAX, KINDS, LINE_DESCRIPTION_MAX, MAX_PHOTOS, OWN_INPUT_MAX,
-    PHOTO_MAX_BYTES, STEPS, TITLE_MAX, WHO_MAX,
+    AddBudgetLine, ContinueTo, Draft, Intent, InviteCoInitiator, RemoveBudgetLine,
+    RemoveCoInitiator, RemovePhoto, SaveBudget, SaveIdea, SavePeople, SavePlace, SaveStrength,
+    SubmitInitiative, ALT_MAX, BENEFICIARIES_MAX, CONTRIBUTION_KINDS, DESCRIPTION_MAX, ITEM_MAX,
+    KINDS, LINE_DESCRIPTION_MAX, MAX_PHOTOS, OWN_INPUT_MAX, PHOTO_MAX_BYTES, STEPS, TITLE_MAX,
+    WHO_MAX,
 };
 use crate::components::form::{
     csrf_token, feedback_for, kept_feedback, page_feedback, CsrfField, ErrorSummary, Field,
@@ -31,8 +31,6 @@ struct Actions {
     idea: ServerAction<SaveIdea>,
     people: ServerAction<SavePeople>,
     place: ServerAction<SavePlace>,
-    add_strength: ServerAction<AddStrength>,
-    remove_strength: ServerAction<RemoveStrength>,
     strength: ServerAction<SaveStrength>,
     add_budget: ServerAction<AddBudgetLine>,
     remove_budget: ServerAction<RemoveBudgetLine>,
@@ -50,8 +48,6 @@ impl Actions {
             idea: ServerAction::new(),
             people: ServerAction::new(),
             place: ServerAction::new(),
-            add_strength: ServerAction::new(),
-            remove_strength: ServerAction::new(),
             strength: ServerAction::new(),
             add_budget: ServerAction::new(),
             remove_budget: ServerAction::new(),
@@ -70,8 +66,6 @@ impl Actions {
             self.idea.version().get(),
             self.people.version().get(),
             self.place.version().get(),
-            self.add_strength.version().get(),
-            self.remove_strength.version().get(),
             self.strength.version().get(),
             self.add_budget.version().get(),
             self.remove_budget.version().get(),
@@ -370,72 +364,82 @@ fn PlaceStep(draft: Draft, action: ServerAction<SavePlace>) -> impl IntoView {
     }
 }
 
+/// Step 4, "Wie helpt er": one form, so that every button (remove a helper,
+/// add one, go on) saves everything typed on the page.
 #[component]
 fn StrengthStep(draft: Draft, actions: Actions) -> impl IntoView {
     let t = use_texts();
     let w = t.wizard;
     let lang = use_lang();
-    let line = page_feedback("strength_line", actions.add_strength);
-    let own = page_feedback("strength", actions.strength);
-    let chosen = move || line.get().value("contribution_kind");
+    let feedback = page_feedback("strength", actions.strength);
+    let chosen = move || feedback.get().value("contribution_kind");
     let kind_error = move || {
-        line.get()
+        feedback
+            .get()
             .error("contribution_kind")
             .map(|c| t.error_message(&c))
     };
     let id = draft.id;
     view! {
         <p>{w.strength_intro}</p>
-        <h2>{w.strength_lines_title}</h2>
-        {if draft.strength.is_empty() {
-            view! { <p>{w.strength_none}</p> }.into_any()
-        } else {
-            view! {
-                <ul class="lines">
-                    {draft.strength.clone().into_iter().map(|l| view! {
-                        <li>
-                            <span><strong>{l.who.clone()}</strong>" · "{w.contribution(&l.contribution_kind)}
-                                ": "{l.description.clone()}
-                                {l.value_cents.map(|c| format!(" ({})", lang.money(Cents(c))))}</span>
-                            <ActionForm action=actions.remove_strength attr:class="inline">
-                                <CsrfField/>
-                                <DraftId id/>
-                                <input type="hidden" name="line_id" value=l.id/>
-                                <button type="submit" class="link-button">{w.remove}<span class="visually-hidden">": "{l.who.clone()}</span></button>
-                            </ActionForm>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            }.into_any()
-        }}
-        <ErrorSummary feedback=line/>
-        <ActionForm action=actions.add_strength attr:class="stack boxed" attr:novalidate=true>
-            <CsrfField/>
-            <DraftId id/>
-            <Field name="who" label=w.who_label hint=w.who_hint.to_string() maxlength=WHO_MAX feedback=line/>
-            <div class="field" class:has-error=move || kind_error().is_some()>
-                <label for="contribution_kind">{w.contribution_label}</label>
-                {move || kind_error().map(|e| view! { <p class="error" id="contribution_kind-error">{e}</p> })}
-                <select id="contribution_kind" name="contribution_kind"
-                    aria-invalid=move || kind_error().map(|_| "true")
-                    aria-describedby=move || kind_error().map(|_| "contribution_kind-error")>
-                    {CONTRIBUTION_KINDS.iter().zip(w.contribution_kinds).map(|(k, label)| {
-                        view! { <option value=*k selected=move || chosen() == *k>{label}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <Field name="line_description" label=w.line_description_label maxlength=LINE_DESCRIPTION_MAX feedback=line/>
-            <Field name="value" label=w.value_label hint=w.value_hint.to_string() inputmode="decimal" required=false feedback=line/>
-            <button type="submit" class="button">{w.add_helper}</button>
-        </ActionForm>
-        <ErrorSummary feedback=own/>
+        <ErrorSummary feedback/>
         <ActionForm action=actions.strength attr:class="stack" attr:novalidate=true>
             <CsrfField/>
             <DraftId id/>
+            // Enter in a helper's field adds the helper: the first submit
+            // button of a form is the one Enter presses.
+            <DefaultButton intent=Intent::Add label=w.add_helper/>
+            <h2>{w.strength_lines_title}</h2>
+            {if draft.strength.is_empty() {
+                view! { <p>{w.strength_none}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="lines">
+                        {draft.strength.clone().into_iter().map(|l| view! {
+                            <li>
+                                <span><strong>{l.who.clone()}</strong>" · "{w.contribution(&l.contribution_kind)}
+                                    ": "{l.description.clone()}
+                                    {l.value_cents.map(|c| format!(" ({})", lang.money(Cents(c))))}</span>
+                                <button type="submit" name="intent" value=Intent::Remove(l.id).value() class="link-button">
+                                    {w.remove}<span class="visually-hidden">": "{l.who.clone()}</span>
+                                </button>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <div class="stack boxed">
+                <Field name="who" label=w.who_label hint=w.who_hint.to_string() maxlength=WHO_MAX required=false feedback/>
+                <div class="field" class:has-error=move || kind_error().is_some()>
+                    <label for="contribution_kind">{w.contribution_label}</label>
+                    {move || kind_error().map(|e| view! { <p class="error" id="contribution_kind-error">{e}</p> })}
+                    <select id="contribution_kind" name="contribution_kind"
+                        aria-invalid=move || kind_error().map(|_| "true")
+                        aria-describedby=move || kind_error().map(|_| "contribution_kind-error")>
+                        {CONTRIBUTION_KINDS.iter().zip(w.contribution_kinds).map(|(k, label)| {
+                            view! { <option value=*k selected=move || chosen() == *k>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <Field name="line_description" label=w.line_description_label maxlength=LINE_DESCRIPTION_MAX required=false feedback/>
+                <Field name="value" label=w.value_label hint=w.value_hint.to_string() inputmode="decimal" required=false feedback/>
+                <button type="submit" name="intent" value=Intent::Add.value() class="button">{w.add_helper}</button>
+            </div>
             <TextArea name="own_input" label=w.own_input_label hint=w.own_input_hint maxlength=OWN_INPUT_MAX
-                rows=4 initial=draft.own_input.clone() feedback=own/>
-            <button type="submit" class="button primary">{w.next}</button>
+                rows=4 initial=draft.own_input.clone() feedback/>
+            <p class="hint">{w.helper_saved_on_next}</p>
+            <button type="submit" name="intent" value=Intent::Next.value() class="button primary">{w.next}</button>
         </ActionForm>
+    }
+}
+
+/// The button that Enter presses in a form with several: first in the form,
+/// out of sight and out of the tab order (the visible button does the same).
+#[component]
+fn DefaultButton(intent: Intent, label: &'static str) -> impl IntoView {
+    view! {
+        <button type="submit" name="intent" value=intent.value() class="visually-hidden"
+            tabindex="-1" aria-hidden="true">{label}</button>
     }
 }
 

@@ -46,6 +46,18 @@ pub fn refuse(feedback: FormFeedback, back_to: &str) -> FormFeedback {
     feedback
 }
 
+/// Answers a save that worked but leaves something typed on the page that
+/// was not saved (a helper being typed while another was removed): shown
+/// again, directly to a script or through the one-request cookie and a
+/// redirect back to `back_to` for a plain form post.
+pub fn keep_typed(mut feedback: FormFeedback, back_to: &str) -> FormFeedback {
+    feedback.kept = true;
+    if crate::ssr::flash::is_plain_form_post() {
+        crate::ssr::flash::keep_and_redirect(&feedback, back_to);
+    }
+    feedback
+}
+
 /// Logs an unexpected failure and answers with an opaque error.
 pub fn internal(e: impl std::fmt::Display) -> ServerFnError {
     tracing::error!(error = %e, "server function failed");

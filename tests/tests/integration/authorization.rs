@@ -336,9 +336,11 @@ fn table() -> Vec<Row> {
             &[Owner, CoInitiator],
         ),
         post(
-            "/sf/add_strength",
+            "/sf/save_strength",
             &[
                 ("id", "{id}"),
+                ("intent", "add"),
+                ("own_input", ""),
                 ("who", "Buurman"),
                 ("contribution_kind", "time"),
                 ("line_description", "Helpt"),

@@ -84,22 +84,21 @@ async fn fill_until_budget(app: &TestApp, id: i64, lines: &[(&str, &str)]) {
             ],
             "strength",
         ),
+        // A helper filled in but not added is saved on going on, with what
+        // the resident brings, in one post.
         (
-            "/sf/add_strength",
+            "/sf/save_strength",
             vec![
                 ("who", "Buurvrouw Els".into()),
                 ("contribution_kind", "materials".into()),
                 ("line_description", "Leent haar naaimachine uit".into()),
                 ("value", "150".into()),
+                (
+                    "own_input",
+                    "Ik oefen elke week en repareer daarna kleding.".into(),
+                ),
+                ("intent", "next".into()),
             ],
-            "strength",
-        ),
-        (
-            "/sf/save_strength",
-            vec![(
-                "own_input",
-                "Ik oefen elke week en repareer daarna kleding.".into(),
-            )],
             "budget",
         ),
     ];
@@ -607,6 +606,18 @@ async fn another_residents_draft_is_out_of_reach_and_unchanged() {
             vec![("id", id_s.as_str()), ("line_id", line_s.as_str())],
         ),
         (
+            "/sf/save_strength",
+            vec![
+                ("id", id_s.as_str()),
+                ("own_input", "Dit breng ik mee, dacht ik zo."),
+                ("who", "Ik"),
+                ("contribution_kind", "time"),
+                ("line_description", "Overgenomen"),
+                ("value", ""),
+                ("intent", "next"),
+            ],
+        ),
+        (
             "/sf/remove_photo",
             vec![("id", id_s.as_str()), ("photo_id", photo_s.as_str())],
         ),
@@ -920,4 +931,189 @@ async fn after_questions_the_resident_edits_and_resubmits_and_the_coach_hears_of
         .outbox()
         .iter()
         .any(|m| m.contains("To: joris.coach@buurtfonds.test") && m.contains("Zadenbibliotheek")));
+}
+
+/// Brings draft `id` to step 4 ("Wie helpt er").
+async fn fill_until_strength(app: &TestApp, id: i64) {
+    let id_s = id.to_string();
+    let nbh = neighbourhood(app, "lombok").await.to_string();
+    let resp = app
+        .post_form(
+            "/sf/save_people",
+            &[
+                ("id", &id_s),
+                ("beneficiaries", "Buren die kleding willen laten maken"),
+                ("participants", "12"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&resp), format!("/propose/{id}/place"));
+    let resp = app
+        .post_form(
+            "/sf/save_place",
+            &[
+                ("id", &id_s),
+                ("neighbourhood_id", &nbh),
+                ("starts_on", &in_days(30)),
+                ("ends_on", ""),
+            ],
+        )
+        .await;
+    assert_eq!(location(&resp), format!("/propose/{id}/strength"));
+}
+
+/// The helpers of draft `id`, in order: (who, description).
+async fn helpers(app: &TestApp, id: i64) -> Vec<(String, String)> {
+    use app::ssr::entities::own_strength_lines;
+    use sea_orm::QueryOrder;
+    own_strength_lines::Entity::find()
+        .filter(own_strength_lines::Column::InitiativeId.eq(id))
+        .order_by_asc(own_strength_lines::Column::Position)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.who, l.description))
+        .collect()
+}
+
+/// Step 4 is one form: adding a helper keeps what the resident brings,
+/// "Bewaren en verder" saves a helper filled in but not added (or stops with
+/// a message and stores nothing), removing a helper keeps the one being
+/// typed — without JavaScript, as here, and with it (the same functions).
+#[tokio::test]
+async fn the_strength_step_keeps_everything_typed_whichever_button_is_pressed() {
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app_on(backend).await else {
+            continue;
+        };
+        app.seed_demo().await;
+        app.sign_in(AHMED).await;
+        let id = start(&app, "Naailes voor beginners").await;
+        let id_s = id.to_string();
+        fill_until_strength(&app, id).await;
+        let own = "Ik oefen elke week en repareer daarna kleding.";
+        let post = |fields: Vec<(&'static str, String)>| {
+            let id_s = id_s.clone();
+            let app = &app;
+            async move {
+                let mut all: Vec<(&str, &str)> = vec![("id", id_s.as_str())];
+                all.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+                app.post_form("/sf/save_strength", &all).await
+            }
+        };
+        let helper = |who: &str, what: &str| {
+            vec![
+                ("who", who.to_string()),
+                ("contribution_kind", "materials".to_string()),
+                ("line_description", what.to_string()),
+                ("value", String::new()),
+            ]
+        };
+
+        // "Helper toevoegen" with "Wat breng je zelf mee?" typed: both saved.
+        let mut fields = helper("Buurvrouw Els", "Leent haar naaimachine uit");
+        fields.extend([("own_input", own.to_string()), ("intent", "add".into())]);
+        let resp = post(fields).await;
+        assert_eq!(location(&resp), format!("/propose/{id}/strength"));
+        let page = app.text(&format!("/propose/{id}/strength")).await;
+        assert!(
+            page.contains(own),
+            "what the resident brings is still there"
+        );
+        assert_eq!(
+            app.initiative("Naailes voor beginners")
+                .await
+                .own_input
+                .as_deref(),
+            Some(own)
+        );
+
+        // A half-filled helper on "Bewaren en verder": stopped, with a
+        // message next to the field, everything typed back, nothing stored.
+        let mut fields = helper("Buurman Piet", "");
+        fields.extend([
+            ("own_input", "Ik doe ook de boodschappen.".to_string()),
+            ("intent", "next".into()),
+        ]);
+        let resp = post(fields).await;
+        assert_eq!(location(&resp), format!("/propose/{id}/strength"));
+        let page = app.text(&format!("/propose/{id}/strength")).await;
+        assert!(page.contains(r#"id="line_description-error""#), "{page}");
+        assert!(page.contains(r#"value="Buurman Piet""#));
+        assert!(page.contains("Ik doe ook de boodschappen."));
+        assert_eq!(helpers(&app, id).await.len(), 1);
+        let stored = app.initiative("Naailes voor beginners").await;
+        assert_eq!(
+            (stored.own_input.as_deref(), stored.wizard_step.as_str()),
+            (Some(own), "strength")
+        );
+
+        // Removing a helper while another is typed: the typed one stays.
+        let els = {
+            use app::ssr::entities::own_strength_lines;
+            own_strength_lines::Entity::find()
+                .filter(own_strength_lines::Column::InitiativeId.eq(id))
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let mut fields = helper("Buurman Piet", "Sjouwt de tafels");
+        fields.extend([
+            ("own_input", own.to_string()),
+            ("intent", format!("remove:{els}")),
+        ]);
+        let resp = post(fields).await;
+        assert_eq!(location(&resp), format!("/propose/{id}/strength"));
+        assert!(helpers(&app, id).await.is_empty());
+        let page = app.text(&format!("/propose/{id}/strength")).await;
+        assert!(page.contains(r#"value="Buurman Piet""#), "{page}");
+        assert!(page.contains(r#"value="Sjouwt de tafels""#));
+        assert!(
+            !page.contains(r#"id="who-error""#),
+            "no error for a removal"
+        );
+
+        // A filled-in helper that was never added is saved on going on.
+        let mut fields = helper("Buurman Piet", "Sjouwt de tafels");
+        fields.extend([("own_input", own.to_string()), ("intent", "next".into())]);
+        let resp = post(fields).await;
+        assert_eq!(location(&resp), format!("/propose/{id}/budget"));
+        assert_eq!(
+            helpers(&app, id).await,
+            vec![("Buurman Piet".to_string(), "Sjouwt de tafels".to_string())]
+        );
+
+        // Another initiative's helper cannot be removed through this one.
+        let other = start(&app, "Buurtmaaltijd").await;
+        fill_until_strength(&app, other).await;
+        let piet = {
+            use app::ssr::entities::own_strength_lines;
+            own_strength_lines::Entity::find()
+                .filter(own_strength_lines::Column::InitiativeId.eq(id))
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let other_s = other.to_string();
+        let resp = app
+            .post_form(
+                "/sf/save_strength",
+                &[
+                    ("id", &other_s),
+                    ("own_input", ""),
+                    ("who", ""),
+                    ("line_description", ""),
+                    ("value", ""),
+                    ("intent", &format!("remove:{piet}")),
+                ],
+            )
+            .await;
+        assert_eq!(resp.status(), 404);
+        assert_eq!(helpers(&app, id).await.len(), 1);
+    }
 }

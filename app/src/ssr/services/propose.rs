@@ -241,38 +241,69 @@ pub async fn save_place(
     .await
 }
 
-/// Step 4: adds a helper from the resident's network.
+/// What one post of step 4 ("Wie helpt er") changes. The step is one form,
+/// so whichever button was pressed, everything typed is saved together.
+#[derive(Debug, Clone)]
+pub struct StrengthChange {
+    /// What the resident brings themselves (may be empty until they go on).
+    pub own_input: String,
+    /// A helper to add, with the estimated value in cents.
+    pub add: Option<(StrengthLineForm, Option<i64>)>,
+    /// A helper line to remove.
+    pub remove: Option<i64>,
+    /// Whether the resident goes on to the budget.
+    pub next: bool,
+}
+
+/// Step 4, in one transaction: removes a helper, adds one and saves what the
+/// resident brings.
 ///
 /// # Errors
-/// `who` when the list is full; not found / not allowed; a database error.
-pub async fn add_strength(
+/// `who` when the list is full; not found (also a line of another
+/// initiative) / not allowed; a database error. Nothing is stored then.
+pub async fn save_strength(
     db: &DatabaseConnection,
     user_id: i64,
     id: i64,
-    form: &StrengthLineForm,
-    value_cents: Option<i64>,
+    change: StrengthChange,
 ) -> Result<(), ServiceError> {
-    let form = form.clone();
-    edit(db, user_id, id, "strength", move |txn, _| {
+    let reached = if change.next { "budget" } else { "strength" };
+    edit(db, user_id, id, reached, move |txn, i| {
         Box::pin(async move {
-            let count = own_strength_lines::Entity::find()
-                .filter(own_strength_lines::Column::InitiativeId.eq(id))
-                .count(txn)
-                .await?;
-            if count >= MAX_STRENGTH_LINES as u64 {
-                return Err(invalid("who", "too_many_lines"));
+            if let Some(line_id) = change.remove {
+                let removed = own_strength_lines::Entity::delete_many()
+                    .filter(own_strength_lines::Column::Id.eq(line_id))
+                    .filter(own_strength_lines::Column::InitiativeId.eq(id))
+                    .exec(txn)
+                    .await?;
+                if removed.rows_affected == 0 {
+                    return Err(ServiceError::NotFound);
+                }
             }
-            own_strength_lines::Entity::insert(own_strength_lines::ActiveModel {
-                initiative_id: Set(id),
-                who: Set(form.who),
-                contribution_kind: Set(form.contribution_kind),
-                description: Set(form.description),
-                value_cents: Set(value_cents),
-                position: Set(i32::try_from(count).unwrap_or(i32::MAX)),
-                ..Default::default()
-            })
-            .exec(txn)
-            .await?;
+            if let Some((form, value_cents)) = change.add {
+                let lines = own_strength_lines::Entity::find()
+                    .filter(own_strength_lines::Column::InitiativeId.eq(id))
+                    .all(txn)
+                    .await?;
+                if lines.len() >= MAX_STRENGTH_LINES {
+                    return Err(invalid("who", "too_many_lines"));
+                }
+                let position = lines.iter().map(|l| l.position + 1).max().unwrap_or(0);
+                own_strength_lines::Entity::insert(own_strength_lines::ActiveModel {
+                    initiative_id: Set(id),
+                    who: Set(form.who),
+                    contribution_kind: Set(form.contribution_kind),
+                    description: Set(form.description),
+                    value_cents: Set(value_cents),
+                    position: Set(position),
+                    ..Default::default()
+                })
+                .exec(txn)
+                .await?;
+            }
+            let mut m: initiatives::ActiveModel = i.into();
+            m.own_input = Set(Some(change.own_input));
+            m.update(txn).await?;
             Ok(())
         })
     })
@@ -308,28 +339,6 @@ pub async fn remove_line(
             if removed.rows_affected == 0 {
                 return Err(ServiceError::NotFound);
             }
-            Ok(())
-        })
-    })
-    .await
-}
-
-/// Step 4: what the resident brings themselves.
-///
-/// # Errors
-/// Not found / not allowed; a database error.
-pub async fn save_own_input(
-    db: &DatabaseConnection,
-    user_id: i64,
-    id: i64,
-    own_input: &str,
-) -> Result<(), ServiceError> {
-    let own_input = own_input.to_string();
-    edit(db, user_id, id, "budget", move |txn, i| {
-        Box::pin(async move {
-            let mut m: initiatives::ActiveModel = i.into();
-            m.own_input = Set(Some(own_input));
-            m.update(txn).await?;
             Ok(())
         })
     })
