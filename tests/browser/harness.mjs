@@ -148,10 +148,10 @@ export async function axeViolations(page) {
   return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-/** Waits until the wasm has hydrated the page: the menu button only exists then. */
+/** Waits until the wasm has hydrated the page: the menu button only exists then (hidden on wide screens). */
 export async function waitForHydration(page) {
   try {
-    await page.locator('button.menu-toggle').waitFor({ state: 'visible', timeout: 40_000 });
+    await page.locator('button.menu-toggle').waitFor({ state: 'attached', timeout: 40_000 });
   } catch (e) {
     // Say why: a failed hydration leaves its error on the page.
     throw new Error(`the page did not hydrate; page errors: ${JSON.stringify(page.errors ?? [])}`, { cause: e });

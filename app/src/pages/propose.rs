@@ -96,7 +96,12 @@ pub fn ProposePage() -> impl IntoView {
             <p>{w.intro}</p>
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                 {move || drafts.get().map(|r| match r {
-                    Err(_) => view! { <p><a href="/login?next=%2Fpropose">{t.nav_sign_in}</a></p> }.into_any(),
+                    // Reached by a click while signed out: sign in first, as a
+                    // direct load does (the server redirects that one).
+                    Err(_) => view! {
+                        <Redirect path="/login?next=%2Fpropose"/>
+                        <p><a href="/login?next=%2Fpropose">{t.nav_sign_in}</a></p>
+                    }.into_any(),
                     Ok(list) => view! {
                         {(!list.is_empty()).then(|| view! {
                             <section aria-labelledby="continue-title">
