@@ -15,6 +15,7 @@ mod m20261130_000006_append_only_log;
 mod m20261130_000007_wizard;
 mod m20261130_000008_public_search;
 mod m20261130_000009_payments;
+mod m20261201_000010_one_active_payout;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_wizard::Migration),
             Box::new(m20261130_000008_public_search::Migration),
             Box::new(m20261130_000009_payments::Migration),
+            Box::new(m20261201_000010_one_active_payout::Migration),
         ]
     }
 }

@@ -64,9 +64,13 @@ pub struct NeighbourhoodBudget {
 /// my co-signature, and the budgets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Queue {
+    /// The first page of each part; the totals count all of it.
     pub waiting: Vec<QueueItem>,
     pub mine: Vec<QueueItem>,
     pub cosign: Vec<QueueItem>,
+    pub waiting_total: u64,
+    pub mine_total: u64,
+    pub cosign_total: u64,
     pub target_days: i64,
     /// The largest grant I may approve alone (admins: none, they co-sign).
     pub mandate_cents: Option<i64>,

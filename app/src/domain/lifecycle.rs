@@ -211,6 +211,23 @@ pub enum Action {
 }
 
 impl Action {
+    /// Whether this is a decision about the initiative, which nobody on its
+    /// team may take.
+    pub fn is_decision(&self) -> bool {
+        matches!(
+            self,
+            Action::Claim
+                | Action::AskChanges
+                | Action::Reject
+                | Action::Approve { .. }
+                | Action::CoSign
+                | Action::PayOut
+                | Action::Cancel
+                | Action::AcceptReport
+                | Action::AskMoreReport
+        )
+    }
+
     /// The name stored in the event log.
     pub fn name(&self) -> &'static str {
         match self {
@@ -270,6 +287,8 @@ pub enum TransitionError {
     InvalidAmount,
     #[error("the approver cannot co-sign their own approval")]
     SelfCosign,
+    #[error("nobody decides about an initiative they are on the team of")]
+    OwnInitiative,
     #[error("the amount exceeds the co-signer's mandate")]
     AboveMandate,
 }
@@ -291,6 +310,13 @@ pub fn apply(
     let co_initiator = signed_in && facts.is_co_initiator(actor);
     let claiming_coach = facts.is_claiming_coach(actor);
     let admin = signed_in && role == Role::Admin;
+    // Nobody decides about their own initiative: the initiator and every
+    // co-initiator (also a coach or an admin, also one who joined after the
+    // claim) may not claim, judge, approve, co-sign, pay out, cancel or judge
+    // the report. Staff may propose; their initiatives go to someone else.
+    if signed_in && (initiator || co_initiator) && action.is_decision() {
+        return Err(TransitionError::OwnInitiative);
+    }
 
     let stay = |amount: Option<Cents>, money: Option<MoneyEffect>| Transition {
         from: state,
@@ -346,8 +372,6 @@ pub fn apply(
             let may = signed_in
                 && role == Role::Coach
                 && actor.coaches_neighbourhood
-                && !initiator
-                && !co_initiator
                 && (facts.coach_id.is_none() || claiming_coach);
             require(&[S::Submitted], may)?;
             Ok(go(S::InReview))

@@ -13,6 +13,8 @@ pub struct CoachTexts {
     pub cosign_empty: &'static str,
     /// (days)
     pub days_waiting: fn(i64) -> String,
+    /// Under a part of the queue that lists only its first page.
+    pub queue_more: fn(u64) -> String,
     /// (target days)
     pub overdue: fn(i64) -> String,
     /// (amount)
@@ -89,6 +91,13 @@ pub(super) static NL: CoachTexts = CoachTexts {
             "1 dag".into()
         } else {
             format!("{d} dagen")
+        }
+    },
+    queue_more: |n| {
+        if n == 1 {
+            "En nog 1 initiatief. De oudste staan bovenaan.".into()
+        } else {
+            format!("En nog {n} initiatieven. De oudste staan bovenaan.")
         }
     },
     overdue: |target| format!("Langer dan {target} dagen"),
@@ -183,6 +192,13 @@ pub(super) static EN: CoachTexts = CoachTexts {
             "1 day".into()
         } else {
             format!("{d} days")
+        }
+    },
+    queue_more: |n| {
+        if n == 1 {
+            "And 1 more initiative. The longest waiting are listed first.".into()
+        } else {
+            format!("And {n} more initiatives. The longest waiting are listed first.")
         }
     },
     overdue: |target| format!("Longer than {target} days"),

@@ -40,6 +40,8 @@ pub struct PaymentTexts {
     pub payout_failed: &'static str,
     pub payout_unknown: &'static str,
     pub payout_returned: &'static str,
+    /// A Stripe payout refused because another payout is active or done.
+    pub payout_exists: &'static str,
     pub payout_history: &'static str,
     pub payout_state: fn(&str) -> &'static str,
     pub manual_blocked: &'static str,
@@ -88,6 +90,7 @@ pub(super) static NL: PaymentTexts = PaymentTexts {
     payout_paid: "Uitbetaald via Stripe.",
     payout_failed: "Stripe heeft de uitbetaling geweigerd:",
     payout_unknown: "Stripe gaf geen antwoord. De uitbetaling staat klaar om opnieuw te proberen; er wordt nooit twee keer betaald.",
+    payout_exists: "Er is al een uitbetaling voor dit initiatief gedaan of onderweg. Er is niets nieuws verstuurd.",
     payout_returned: "Een uitbetaling is teruggeboekt. Het bedrag staat weer klaar om uit te betalen.",
     payout_history: "Uitbetalingen",
     payout_state: |s| match s {
@@ -143,6 +146,7 @@ pub(super) static EN: PaymentTexts = PaymentTexts {
     payout_paid: "Paid out through Stripe.",
     payout_failed: "Stripe refused the payout:",
     payout_unknown: "Stripe did not answer. The payout is ready to try again; it never pays twice.",
+    payout_exists: "A payout for this initiative has already been made or is on its way. Nothing new was sent.",
     payout_returned: "A payout was returned. The amount is ready to be paid out again.",
     payout_history: "Payouts",
     payout_state: |s| match s {

@@ -33,9 +33,9 @@ pub fn CoachPage() -> impl IntoView {
                 Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
                 Ok(q) => view! {
                     {q.mandate_cents.map(|m| view! { <p>{(c.mandate)(&lang.money(Cents(m)))}</p> })}
-                    <QueueSection title=c.waiting_title empty=c.waiting_empty items=q.waiting.clone() target=q.target_days id="waiting"/>
-                    <QueueSection title=c.mine_title empty=c.mine_empty items=q.mine.clone() target=q.target_days id="mine"/>
-                    <QueueSection title=c.cosign_title empty=c.cosign_empty items=q.cosign.clone() target=q.target_days id="cosign"/>
+                    <QueueSection title=c.waiting_title empty=c.waiting_empty items=q.waiting.clone() total=q.waiting_total target=q.target_days id="waiting"/>
+                    <QueueSection title=c.mine_title empty=c.mine_empty items=q.mine.clone() total=q.mine_total target=q.target_days id="mine"/>
+                    <QueueSection title=c.cosign_title empty=c.cosign_empty items=q.cosign.clone() total=q.cosign_total target=q.target_days id="cosign"/>
                     <section aria-labelledby="budgets-title">
                         <h2 id="budgets-title">{c.budgets_title}</h2>
                         {q.budgets.into_iter().map(|b| view! { <Budget budget=b/> }).collect_view()}
@@ -51,9 +51,12 @@ fn QueueSection(
     title: &'static str,
     empty: &'static str,
     items: Vec<QueueItem>,
+    /// How many there are in all; `items` is the first page.
+    total: u64,
     target: i64,
     id: &'static str,
 ) -> impl IntoView {
+    let more = total.saturating_sub(items.len() as u64);
     let t = use_texts();
     let c = t.coach;
     let lang = use_lang();
@@ -81,6 +84,7 @@ fn QueueSection(
                             </li>
                         }).collect_view()}
                     </ul>
+                    {(more > 0).then(|| view! { <p class="hint">{(c.queue_more)(more)}</p> })}
                 }.into_any()
             }}
         </section>
@@ -421,6 +425,7 @@ fn StripePayouts(d: CoachView) -> impl IntoView {
         "failed" => Some(format!("{} {last_failure}", g.payout_failed)),
         "unknown" => Some(g.payout_unknown.to_string()),
         "not_ready" => Some(g.stripe_payout_not_ready.to_string()),
+        "exists" => Some(g.payout_exists.to_string()),
         "off" => Some(g.payments_off.to_string()),
         _ => None,
     };

@@ -30,16 +30,27 @@ pub enum ServiceError {
     Gateway(#[from] crate::ssr::stripe_gateway::GatewayError),
 }
 
+/// Whether `e` is the database refusing a second row where a unique index
+/// allows one (a concurrent request got there first).
+pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 impl ServiceError {
     /// The HTTP status that fits.
     pub fn status_code(&self) -> u16 {
         match self {
             ServiceError::NotFound => 404,
-            // Who may not do this: never the approver co-signing, never above a mandate.
+            // Who may not do this: never the approver co-signing, never above a
+            // mandate, never a member of the initiative's own team.
             ServiceError::Transition(
                 TransitionError::Forbidden
                 | TransitionError::SelfCosign
-                | TransitionError::AboveMandate,
+                | TransitionError::AboveMandate
+                | TransitionError::OwnInitiative,
             ) => 403,
             ServiceError::Transition(_) | ServiceError::Conflict => 409,
             ServiceError::Ledger(_) | ServiceError::Invalid { .. } => 422,

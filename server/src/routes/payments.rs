@@ -179,6 +179,8 @@ pub async fn stripe_payout(
             StatusCode::FORBIDDEN.into_response()
         }
         Err(ServiceError::PaymentsOff) => see_other(&format!("{page}?payout=off")),
+        // Another payout of this initiative is active or done (a bank payout).
+        Err(ServiceError::Conflict) => see_other(&format!("{page}?payout=exists")),
         Err(ServiceError::Invalid { .. }) => see_other(&format!("{page}?payout=not_ready")),
         Err(ServiceError::Gateway(GatewayError::Refused(_))) => {
             see_other(&format!("{page}?payout=failed"))

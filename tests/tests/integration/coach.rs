@@ -551,3 +551,203 @@ async fn cancelling_an_approved_initiative_returns_its_money_to_the_fund() {
         .unwrap()
         .is_some());
 }
+
+/// Puts `email` on the team of `initiative` as a co-initiator who accepted.
+async fn join_team(app: &TestApp, initiative: i64, email: &str) -> i64 {
+    use app::ssr::entities::co_initiators;
+    let res = co_initiators::Entity::insert(co_initiators::ActiveModel {
+        initiative_id: Set(initiative),
+        email: Set(email.into()),
+        user_id: Set(Some(app.user_id(email).await)),
+        invited_at: Set(now()),
+        accepted_at: Set(Some(now())),
+        token_hash: Set(None),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+    res.last_insert_id
+}
+
+async fn leave_team(app: &TestApp, row: i64) {
+    use app::ssr::entities::co_initiators;
+    co_initiators::Entity::delete_by_id(row)
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+/// The attacks of the four-eyes issue, on the demo data: a coach co-signs an
+/// initiative they proposed, an admin one they co-initiate, a coach approves
+/// one whose team they joined after claiming it. Each is refused (403,
+/// nothing changed); the same step by someone off the team goes through.
+#[tokio::test]
+async fn nobody_on_an_initiatives_team_decides_about_it_on_both_databases() {
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app_on(backend).await else {
+            continue;
+        };
+        app.seed_demo().await;
+        let joris = app.user_id("joris.coach@buurtfonds.test").await;
+        coach_mandates::Entity::update(coach_mandates::ActiveModel {
+            coach_id: Set(joris),
+            max_cents: Set(Cents::euros(5_000).0),
+            ..Default::default()
+        })
+        .exec(&app.db)
+        .await
+        .unwrap();
+        let step = |id: i64, step: &'static str, amount: &'static str| {
+            let app = &app;
+            async move {
+                let id = id.to_string();
+                app.post_form(
+                    "/sf/coach_step",
+                    &[
+                        ("id", &id),
+                        ("step", step),
+                        ("amount", amount),
+                        ("reason", ""),
+                    ],
+                )
+                .await
+            }
+        };
+
+        // Awaiting a co-signature (Sanne approved € 1.800 above her mandate).
+        let fiets = app.initiative("Opleiding fietsenmaker volgen").await;
+        assert_eq!(fiets.state, "awaiting_cosign");
+        let ahmed = fiets.initiator_id;
+        // Joris proposed it himself: he may not co-sign it.
+        initiatives::Entity::update(initiatives::ActiveModel {
+            id: Set(fiets.id),
+            initiator_id: Set(joris),
+            ..Default::default()
+        })
+        .exec(&app.db)
+        .await
+        .unwrap();
+        app.sign_in("joris.coach@buurtfonds.test").await;
+        let events_before = events::Entity::find().count(&app.db).await.unwrap();
+        assert_eq!(step(fiets.id, "co_sign", "").await.status(), 403);
+        // The admin, on the team as a co-initiator: neither.
+        let row = join_team(&app, fiets.id, "admin@buurtfonds.test").await;
+        app.switch_to("admin@buurtfonds.test").await;
+        assert_eq!(step(fiets.id, "co_sign", "").await.status(), 403);
+        assert_eq!(
+            app.initiative("Opleiding fietsenmaker volgen").await.state,
+            "awaiting_cosign"
+        );
+        assert_eq!(
+            events::Entity::find().count(&app.db).await.unwrap(),
+            events_before
+        );
+        // Off the team, with Ahmed its initiator again, Joris co-signs.
+        leave_team(&app, row).await;
+        initiatives::Entity::update(initiatives::ActiveModel {
+            id: Set(fiets.id),
+            initiator_id: Set(ahmed),
+            ..Default::default()
+        })
+        .exec(&app.db)
+        .await
+        .unwrap();
+        app.switch_to("joris.coach@buurtfonds.test").await;
+        let resp = step(fiets.id, "co_sign", "").await;
+        assert!(resp.status().is_redirection(), "{}", resp.status());
+        assert_eq!(
+            app.initiative("Opleiding fietsenmaker volgen").await.state,
+            "approved"
+        );
+
+        // In review, claimed by Sanne, who then joined its team.
+        let bbq = app.initiative("Burendag met barbecue op het plein").await;
+        assert_eq!(bbq.state, "in_review");
+        let row = join_team(&app, bbq.id, "sanne.coach@buurtfonds.test").await;
+        app.switch_to("sanne.coach@buurtfonds.test").await;
+        for (what, amount) in [("approve", "100"), ("ask_changes", ""), ("reject", "")] {
+            let resp = app
+                .post_form(
+                    "/sf/coach_step",
+                    &[
+                        ("id", &bbq.id.to_string()),
+                        ("step", what),
+                        ("amount", amount),
+                        ("reason", "Een reden"),
+                    ],
+                )
+                .await;
+            assert_eq!(resp.status(), 403, "{what}");
+        }
+        assert_eq!(
+            app.initiative("Burendag met barbecue op het plein")
+                .await
+                .state,
+            "in_review"
+        );
+        leave_team(&app, row).await;
+        let resp = step(bbq.id, "approve", "100").await;
+        assert!(resp.status().is_redirection(), "{}", resp.status());
+        assert_eq!(
+            app.initiative("Burendag met barbecue op het plein")
+                .await
+                .state,
+            "approved"
+        );
+    }
+}
+
+/// The queue is asked of the database part by part, each with a limit: with
+/// thousands of open initiatives a coach's queue lists the first page of
+/// each part and counts the rest, and the counts are right. (At 100,000
+/// initiatives the old queue loaded every open one and answered 500.)
+#[tokio::test]
+async fn the_queue_lists_a_page_of_each_part_and_counts_the_rest() {
+    use app::api::coach::Queue;
+    use app::ssr::services::coach::QUEUE_PAGE;
+    let app = spawn_app().await;
+    server::seed::bench::seed(&app.db, 5_000).await.unwrap();
+    let resp = app
+        .post_form(
+            "/sf/sign_in",
+            &[
+                ("email", "coach1@bench.buurtfonds.test"),
+                ("password", "buurtfonds-bench"),
+                ("next", "/coach"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&resp), "/coach");
+    let page = app.get("/coach").await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    let queue: Queue = app.get("/sf/coach_queue").await.json().await.unwrap();
+    let coach = app.user_id("coach1@bench.buurtfonds.test").await;
+    let mine_open = initiatives::Entity::find()
+        .filter(initiatives::Column::CoachId.eq(coach))
+        .filter(initiatives::Column::State.is_in([
+            "in_review",
+            "changes_requested",
+            "awaiting_cosign",
+            "approved",
+            "funded",
+            "reporting",
+        ]))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        mine_open > QUEUE_PAGE,
+        "the seed gives coach 1 more than a page: {mine_open}"
+    );
+    assert_eq!(queue.mine_total, mine_open);
+    assert_eq!(queue.mine.len() as u64, QUEUE_PAGE);
+    assert!(queue.waiting.len() as u64 <= QUEUE_PAGE);
+    assert!(queue.cosign.len() as u64 <= QUEUE_PAGE);
+    assert!(queue.waiting_total >= queue.waiting.len() as u64);
+    assert!(page.contains(&format!("En nog {} initiatieven", mine_open - QUEUE_PAGE)));
+    // Longest waiting first.
+    let days: Vec<i64> = queue.mine.iter().map(|i| i.days_waiting).collect();
+    assert!(days.windows(2).all(|w| w[0] >= w[1]), "{days:?}");
+}

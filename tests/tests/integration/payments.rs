@@ -808,3 +808,80 @@ async fn starting_gifts_from_one_address_is_rate_limited() {
         "no Checkout Session for the refused one"
     );
 }
+
+/// The attack of the money issue: a Stripe payout (coach) and a bank payout
+/// of the same grant fired at the same moment, twenty at once in both
+/// kinds. The database allows one active payout per initiative
+/// (`idx_payouts_one_active`), so exactly one goes through: one transfer or
+/// one bank payout, never both; the ledger sums to zero and the fund's
+/// figures add up. The PostgreSQL run is the one that proves it (SQLite
+/// serialises writers anyway).
+#[tokio::test]
+async fn twenty_concurrent_payouts_of_both_kinds_pay_exactly_once_on_both_databases() {
+    for backend in Backend::ALL {
+        let Some((app, fake)) = stripe_app(backend, true).await else {
+            continue;
+        };
+        let id = app.initiative(HUISWERK).await.id;
+        onboard(&app, &fake, id).await;
+        let fund = app.initiative(HUISWERK).await.fund_id.unwrap();
+        let before = ledger::fund_figures(&app.db, fund).await.unwrap();
+        let id_s = id.to_string();
+        let today = chrono::Utc::now().date_naive().to_string();
+        let attempts = (0..20).map(|i| {
+            let (app, id_s, today) = (&app, id_s.clone(), today.clone());
+            async move {
+                if i % 2 == 0 {
+                    let resp = app
+                        .post_form(&format!("/coach/initiatives/{id_s}/stripe-payout"), &[])
+                        .await;
+                    format!("stripe {} {}", resp.status(), location(&resp))
+                } else {
+                    let reference = format!("BANK-{i}");
+                    let resp = app
+                        .post_form(
+                            "/sf/record_payout",
+                            &[
+                                ("id", &id_s),
+                                ("reference", &reference),
+                                ("transferred_on", &today),
+                            ],
+                        )
+                        .await;
+                    format!("bank {} {}", resp.status(), location(&resp))
+                }
+            }
+        });
+        let answers = futures_util::future::join_all(attempts).await;
+        for answer in &answers {
+            assert!(!answer.contains(" 500 "), "{backend:?}: {answer}");
+        }
+        let rows = payouts::Entity::find()
+            .filter(payouts::Column::InitiativeId.eq(id))
+            .all(&app.db)
+            .await
+            .unwrap();
+        let active: Vec<_> = rows
+            .iter()
+            .filter(|p| p.state == "paid" || p.state == "pending")
+            .collect();
+        assert_eq!(active.len(), 1, "{backend:?}: {rows:?}\n{answers:#?}");
+        let transfers = fake.transfers();
+        let bank_paid = rows
+            .iter()
+            .filter(|p| p.method == "bank" && p.state == "paid")
+            .count();
+        assert_eq!(
+            transfers.len() + bank_paid,
+            1,
+            "{backend:?}: one transfer or one bank payout, never both: {rows:?}"
+        );
+        let done = app.initiative(HUISWERK).await;
+        assert_eq!(done.state, "funded", "{backend:?}");
+        assert_eq!(balance(&app, AccountKey::InitiativePaid(id)).await, 90_000);
+        assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+        let after = ledger::fund_figures(&app.db, fund).await.unwrap();
+        assert_eq!(after.paid.0, before.paid.0 + 90_000, "{backend:?}");
+        assert_eq!(after.remaining, after.budget - after.committed - after.paid);
+    }
+}

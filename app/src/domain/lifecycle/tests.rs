@@ -19,9 +19,13 @@ enum Who {
     /// A coach of another neighbourhood, with a large mandate.
     OtherCoach,
     Admin,
+    /// A coach of the neighbourhood, with a large mandate, who is a co-initiator.
+    CoachOnTeam,
+    /// An admin who is a co-initiator.
+    AdminOnTeam,
 }
 
-const EVERYONE: [Who; 8] = [
+const EVERYONE: [Who; 10] = [
     Who::Visitor,
     Who::Stranger,
     Who::Initiator,
@@ -30,7 +34,12 @@ const EVERYONE: [Who; 8] = [
     Who::NeighbourhoodCoach,
     Who::OtherCoach,
     Who::Admin,
+    Who::CoachOnTeam,
+    Who::AdminOnTeam,
 ];
+
+/// The team of every initiative in these tests: the initiator (1) and the co-initiators.
+const TEAM: [i64; 4] = [1, 2, 13, 21];
 
 fn actor(who: Who) -> Actor {
     let person = |id: i64, role: Role| Actor {
@@ -56,13 +65,15 @@ fn actor(who: Who) -> Actor {
         Who::NeighbourhoodCoach => coach(11, true),
         Who::OtherCoach => coach(12, false),
         Who::Admin => person(20, Role::Admin),
+        Who::CoachOnTeam => coach(13, true),
+        Who::AdminOnTeam => person(21, Role::Admin),
     }
 }
 
 fn facts() -> Facts {
     Facts {
         initiator_id: 1,
-        co_initiator_ids: vec![2],
+        co_initiator_ids: TEAM[1..].to_vec(),
         coach_id: Some(10),
         approver_id: Some(10),
         amount_asked: Cents::euros(500),
@@ -95,7 +106,7 @@ fn table() -> Vec<Row> {
         (
             Action::Edit,
             vec![S::Draft, S::ChangesRequested],
-            vec![Initiator, CoInitiator],
+            vec![Initiator, CoInitiator, CoachOnTeam, AdminOnTeam],
             None,
         ),
         (Action::Delete, vec![S::Draft], vec![Initiator], None),
@@ -127,7 +138,14 @@ fn table() -> Vec<Row> {
         (
             Action::Message,
             NOT_DRAFT.to_vec(),
-            vec![Initiator, CoInitiator, ClaimingCoach, Admin],
+            vec![
+                Initiator,
+                CoInitiator,
+                ClaimingCoach,
+                Admin,
+                CoachOnTeam,
+                AdminOnTeam,
+            ],
             None,
         ),
         (
@@ -243,7 +261,7 @@ fn every_action_state_and_person_matches_the_table() {
             }
         }
     }
-    assert_eq!(checked, 17 * 12 * 8);
+    assert_eq!(checked, 17 * 12 * EVERYONE.len());
 }
 
 #[test]
@@ -291,8 +309,76 @@ fn a_coach_never_claims_their_own_initiative() {
             &actor(Who::NeighbourhoodCoach),
             &own
         ),
-        Err(TransitionError::Forbidden)
+        Err(TransitionError::OwnInitiative)
     );
+}
+
+#[test]
+fn nobody_on_the_team_decides_also_a_coach_who_joined_after_claiming() {
+    // Coach 10 claimed it, then accepted an invitation to the team.
+    let joined = Facts {
+        co_initiator_ids: vec![2, 10],
+        ..facts()
+    };
+    let claiming = actor(Who::ClaimingCoach);
+    for (state, action) in [
+        (S::Submitted, Action::Claim),
+        (S::InReview, Action::AskChanges),
+        (S::InReview, Action::Reject),
+        (
+            S::InReview,
+            Action::Approve {
+                amount: Cents::euros(400),
+            },
+        ),
+        (S::Approved, Action::PayOut),
+        (S::Approved, Action::Cancel),
+        (S::Reporting, Action::AcceptReport),
+        (S::Reporting, Action::AskMoreReport),
+    ] {
+        assert!(
+            apply(state, &action, &claiming, &facts()).is_ok(),
+            "{action:?}"
+        );
+        assert_eq!(
+            apply(state, &action, &claiming, &joined),
+            Err(TransitionError::OwnInitiative),
+            "{action:?}"
+        );
+    }
+    // A coach or an admin on the team never co-signs, whatever the mandate.
+    for who in [Who::CoachOnTeam, Who::AdminOnTeam] {
+        let mut a = actor(who);
+        a.mandate = Some(Cents::euros(100_000));
+        assert_eq!(
+            apply(S::AwaitingCosign, &Action::CoSign, &a, &facts()),
+            Err(TransitionError::OwnInitiative),
+            "{who:?}"
+        );
+    }
+    // A coach who proposed it never co-signs it either.
+    let coach_proposed = Facts {
+        initiator_id: 11,
+        ..facts()
+    };
+    assert_eq!(
+        apply(
+            S::AwaitingCosign,
+            &Action::CoSign,
+            &actor(Who::NeighbourhoodCoach),
+            &coach_proposed
+        ),
+        Err(TransitionError::OwnInitiative)
+    );
+    // They still take part as residents: edit, message.
+    assert!(apply(S::Draft, &Action::Edit, &actor(Who::CoachOnTeam), &facts()).is_ok());
+    assert!(apply(
+        S::InReview,
+        &Action::Message,
+        &actor(Who::AdminOnTeam),
+        &facts()
+    )
+    .is_ok());
 }
 
 #[test]
@@ -488,7 +574,7 @@ impl World {
             .unwrap();
         let f = |i: i64| Facts {
             initiator_id: 1,
-            co_initiator_ids: vec![2],
+            co_initiator_ids: TEAM[1..].to_vec(),
             coach_id: None,
             approver_id: None,
             amount_asked: Cents::euros(300 + 400 * i),
@@ -519,6 +605,10 @@ impl World {
             }
         }
         let f = &mut self.facts[initiative];
+        if action.is_decision() {
+            let id = who.user_id.expect("a decision is somebody's");
+            assert!(!TEAM.contains(&id), "{action:?} by {id}, on the team");
+        }
         match action {
             Action::Claim => f.coach_id = who.user_id,
             Action::Approve { amount } => {

@@ -5,14 +5,15 @@ use super::{ledger, lifecycle, notify, now};
 use crate::api::coach::{CoachView, FundBudget, NeighbourhoodBudget, Queue, QueueItem};
 use crate::domain::{ledger::LedgerError, Action, Role, State, TransitionError};
 use crate::ssr::entities::{
-    coach_mandates, coach_neighbourhoods, fund_neighbourhoods, funds, initiatives, neighbourhoods,
-    payouts, users,
+    co_initiators, coach_mandates, coach_neighbourhoods, fund_neighbourhoods, funds, initiatives,
+    neighbourhoods, payouts, users,
 };
 use crate::ssr::error::ServiceError;
 use crate::ssr::session::CurrentUser;
 use crate::ssr::AppState;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -94,7 +95,24 @@ pub fn median(values: &mut [i64]) -> Option<f64> {
     })
 }
 
-/// The queue of `user` (a coach or an admin).
+/// How many initiatives each part of the queue lists; the rest is counted.
+pub const QUEUE_PAGE: u64 = 50;
+
+/// One part of the queue: the first [`QUEUE_PAGE`] rows in order, and how many there are.
+async fn queue_part<C: ConnectionTrait>(
+    db: &C,
+    select: sea_orm::Select<initiatives::Entity>,
+) -> Result<(Vec<initiatives::Model>, u64), ServiceError> {
+    let total = select.clone().count(db).await?;
+    let rows = select.limit(QUEUE_PAGE).all(db).await?;
+    Ok((rows, total))
+}
+
+/// The queue of `user` (a coach or an admin), asked of the database part by
+/// part: what waits in my neighbourhoods, what I coach, what waits for my
+/// co-signature. Each part is a query with its own filter, order and limit,
+/// so the page costs the same at 100 initiatives and at 100,000; nothing
+/// of the person's own team is listed (they may not decide about it).
 ///
 /// # Errors
 /// 403 for residents; a database error.
@@ -103,18 +121,42 @@ pub async fn queue(
     user: &CurrentUser,
     target_days: i64,
 ) -> Result<Queue, ServiceError> {
+    use initiatives::Column as I;
+    use sea_orm::sea_query::{Expr, Query};
     require_staff(user)?;
     let admin = user.role == Role::Admin;
     let mandate_cents = mandate(db, user).await?;
     let areas = my_neighbourhoods(db, user).await?;
-    let area_names: HashMap<i64, String> = neighbourhoods::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|n| (n.id, n.name))
-        .collect();
-    let open = [
-        State::Submitted,
+    // Not of my own team: neither my own initiatives nor those I co-initiate.
+    let off_my_team = |select: sea_orm::Select<initiatives::Entity>| {
+        select.filter(I::InitiatorId.ne(user.id)).filter(
+            I::Id.not_in_subquery(
+                Query::select()
+                    .column(co_initiators::Column::InitiativeId)
+                    .from(co_initiators::Entity)
+                    .and_where(co_initiators::Column::UserId.eq(user.id))
+                    .and_where(co_initiators::Column::AcceptedAt.is_not_null())
+                    .to_owned(),
+            ),
+        )
+    };
+    let mut waiting = initiatives::Entity::find()
+        .filter(I::State.eq(State::Submitted.as_str()))
+        .order_by_asc(I::SubmittedAt)
+        .order_by_asc(I::Id);
+    waiting = if admin {
+        waiting.filter(I::NeighbourhoodId.is_not_null())
+    } else {
+        waiting
+            .filter(I::NeighbourhoodId.is_in(areas.clone()))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(I::CoachId.is_null())
+                    .add(I::CoachId.eq(user.id)),
+            )
+    };
+    let (waiting_rows, waiting_total) = queue_part(db, off_my_team(waiting)).await?;
+    let open_claimed = [
         State::InReview,
         State::ChangesRequested,
         State::AwaitingCosign,
@@ -123,13 +165,43 @@ pub async fn queue(
         State::Reporting,
     ]
     .map(State::as_str);
-    let rows = initiatives::Entity::find()
-        .filter(initiatives::Column::State.is_in(open))
-        .order_by_asc(initiatives::Column::SubmittedAt)
-        .order_by_asc(initiatives::Column::Id)
+    let mine = initiatives::Entity::find()
+        .filter(I::CoachId.eq(user.id))
+        .filter(I::State.is_in(open_claimed))
+        // Longest waiting first: the oldest change on top.
+        .order_by_asc(I::UpdatedAt)
+        .order_by_asc(I::Id);
+    let (mine_rows, mine_total) = queue_part(db, mine).await?;
+    let mut cosign = initiatives::Entity::find()
+        .filter(I::State.eq(State::AwaitingCosign.as_str()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(I::ApprovedBy.is_null())
+                .add(I::ApprovedBy.ne(user.id)),
+        )
+        .order_by_asc(Expr::col(I::DecidedAt))
+        .order_by_asc(I::Id);
+    if !admin {
+        // Within my mandate only; without one, nothing to co-sign.
+        cosign = cosign.filter(I::AmountApprovedCents.lte(mandate_cents.unwrap_or(-1)));
+    }
+    let (cosign_rows, cosign_total) = queue_part(db, off_my_team(cosign)).await?;
+
+    let coach_ids: Vec<i64> = waiting_rows
+        .iter()
+        .chain(&mine_rows)
+        .chain(&cosign_rows)
+        .filter_map(|r| r.coach_id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let people = names(db, coach_ids).await?;
+    let area_names: HashMap<i64, String> = neighbourhoods::Entity::find()
         .all(db)
-        .await?;
-    let people = names(db, rows.iter().filter_map(|r| r.coach_id).collect()).await?;
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.name))
+        .collect();
     let at = now();
     let item = |i: &initiatives::Model, since: chrono::DateTime<chrono::FixedOffset>| {
         let days = days_between(since, at);
@@ -148,34 +220,19 @@ pub async fn queue(
             coach_name: i.coach_id.and_then(|c| people.get(&c).cloned()),
         }
     };
-    let in_area = |i: &initiatives::Model| i.neighbourhood_id.is_some_and(|n| areas.contains(&n));
-    let mut waiting = Vec::new();
-    let mut mine = Vec::new();
-    let mut cosign = Vec::new();
-    for i in &rows {
-        let since = i.submitted_at.unwrap_or(i.created_at);
-        if i.state == State::Submitted.as_str()
-            && in_area(i)
-            && (admin || i.coach_id.is_none() || i.coach_id == Some(user.id))
-        {
-            waiting.push(item(i, since));
-        } else if i.coach_id == Some(user.id) && i.state != State::Submitted.as_str() {
-            mine.push(item(i, i.updated_at));
-        }
-        let may_cosign = admin
-            || mandate_cents
-                .zip(i.amount_approved_cents)
-                .is_some_and(|(m, a)| m >= a);
-        if i.state == State::AwaitingCosign.as_str() && i.approved_by != Some(user.id) && may_cosign
-        {
-            cosign.push(item(i, i.decided_at.unwrap_or(i.updated_at)));
-        }
-    }
-    mine.sort_by_key(|q| std::cmp::Reverse(q.days_waiting));
     Ok(Queue {
-        waiting,
-        mine,
-        cosign,
+        waiting: waiting_rows
+            .iter()
+            .map(|i| item(i, i.submitted_at.unwrap_or(i.created_at)))
+            .collect(),
+        mine: mine_rows.iter().map(|i| item(i, i.updated_at)).collect(),
+        cosign: cosign_rows
+            .iter()
+            .map(|i| item(i, i.decided_at.unwrap_or(i.updated_at)))
+            .collect(),
+        waiting_total,
+        mine_total,
+        cosign_total,
         target_days,
         mandate_cents,
         budgets: budgets(db, if admin { None } else { Some(&areas) }).await?,

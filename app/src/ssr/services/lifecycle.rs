@@ -134,8 +134,17 @@ async fn perform_recording(
         })
         .exec_without_returning(&txn)
         .await;
-        if let Err(e) = inserted {
-            result = Err(e.into());
+        match inserted {
+            Ok(_) => {}
+            // Another payout of this initiative is active (a Stripe payout
+            // being sent): the unique index allows one, and this step rolls back.
+            Err(e) if crate::ssr::error::is_unique_violation(&e) => {
+                result = Err(ServiceError::Invalid {
+                    field: "reference",
+                    message: "stripe_payout_pending".into(),
+                });
+            }
+            Err(e) => result = Err(e.into()),
         }
     }
     match result {

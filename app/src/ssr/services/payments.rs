@@ -384,7 +384,7 @@ async fn new_payout(
     let at = now();
     let key = format!("stripe-payout-{initiative_id}-{attempt}");
     // A concurrent click inserts the same key: the unique index keeps one.
-    payouts::Entity::insert(payouts::ActiveModel {
+    let inserted = payouts::Entity::insert(payouts::ActiveModel {
         initiative_id: Set(initiative_id),
         cents: Set(amount.0),
         method: Set("stripe".into()),
@@ -405,12 +405,21 @@ async fn new_payout(
             .to_owned(),
     )
     .exec_without_returning(db)
-    .await?;
-    payouts::Entity::find()
+    .await;
+    let ours = payouts::Entity::find()
         .filter(payouts::Column::IdempotencyKey.eq(key))
         .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound)
+        .await?;
+    match (inserted, ours) {
+        // Ours, or a concurrent click's with the same key: the same transfer.
+        (_, Some(payout)) => Ok(payout),
+        // Another payout of this initiative is active (a bank payout, say):
+        // the unique index `idx_payouts_one_active` allows one, so Stripe is
+        // never asked for a second.
+        (Err(e), None) if crate::ssr::error::is_unique_violation(&e) => Err(ServiceError::Conflict),
+        (Err(e), None) => Err(e.into()),
+        (Ok(_), None) => Err(ServiceError::NotFound),
+    }
 }
 
 /// Books a transfer Stripe made: the `PayOut` step and the payout record in
