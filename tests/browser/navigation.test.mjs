@@ -49,6 +49,16 @@ async function links(page) {
 
 for (const [who, email] of PEOPLE) {
   test(`every navigation link works for ${who}, clicked and loaded`, async () => {
+    if (who === 'a coach') {
+      // Something for the coach to be told: a resident writes on an initiative Sanne coaches.
+      const ahmed = await signedInPage('ahmed@buurtfonds.test');
+      await ahmed.goto(fixture.server.url + '/me');
+      await ahmed.getByRole('link', { name: 'Burendag met barbecue op het plein' }).first().click();
+      await ahmed.getByLabel('Je bericht').fill('Zijn tafels van de bakker genoeg?');
+      await ahmed.getByRole('button', { name: 'Versturen' }).click();
+      await ahmed.locator('.messages li.mine', { hasText: 'Zijn tafels' }).waitFor();
+      await ahmed.context().close();
+    }
     const page = await signedInPage(email);
     await page.goto(fixture.server.url + '/');
     await waitForHydration(page);
@@ -76,6 +86,21 @@ for (const [who, email] of PEOPLE) {
       // Direct load.
       await page.goto(fixture.server.url + href);
       await assertPageWorks(page, `${who} loads ${href}`);
+    }
+    // Every notification leads to a page that exists for this person (a
+    // coach's lead to the coach's page of the initiative, not to /me's).
+    if (email) {
+      await page.goto(fixture.server.url + '/me');
+      await waitForHydration(page);
+      const notes = await page.locator('#notifications a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      for (const href of [...new Set(notes)]) {
+        await page.goto(fixture.server.url + '/me');
+        await waitForHydration(page);
+        await page.locator(`#notifications a[href="${href}"]`).first().click();
+        await page.waitForURL((u) => u.pathname === href);
+        await assertPageWorks(page, `${who} follows the notification to ${href}`);
+      }
+      if (who === 'a coach') assert.ok(notes.length > 0, 'the demo coach has notifications');
     }
     await page.context().close();
   });

@@ -169,6 +169,9 @@ pub async fn save_privacy(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationItem {
     pub initiative_id: Option<i64>,
+    /// Where it leads: the person's own initiative page, or the coach's page
+    /// of it for staff who hear of it as coach or co-signer.
+    pub href: Option<String>,
     pub initiative_title: String,
     /// The step (an action name) or `message`.
     pub kind: String,
@@ -189,6 +192,17 @@ pub async fn my_notifications() -> Result<Vec<NotificationItem>, ServerFnError> 
     Ok(items
         .into_iter()
         .map(|n| NotificationItem {
+            href: n.initiative_id.map(|id| {
+                let staff = matches!(
+                    user.role,
+                    crate::domain::Role::Coach | crate::domain::Role::Admin
+                );
+                if n.on_team || !staff {
+                    format!("/me/initiatives/{id}")
+                } else {
+                    format!("/coach/initiatives/{id}")
+                }
+            }),
             initiative_id: n.initiative_id,
             initiative_title: n.initiative_title,
             kind: n.kind,

@@ -131,6 +131,8 @@ pub(super) static TEXTS: Texts = Texts {
         ("give", "Gift received"),
         ("return_payout", "Payout returned"),
         ("payout_failed", "Payout failed"),
+        ("approve_pending", "Approved by the coach; waiting for a second signature"),
+        ("cosign_requested", "Second signature asked for"),
     ],
     mail_verify_subject: "Confirm your e-mail address for Buurtfonds",
     mail_verify_body: |name, link| format!(

@@ -131,6 +131,8 @@ pub(super) static TEXTS: Texts = Texts {
         ("give", "Gift ontvangen"),
         ("return_payout", "Uitbetaling teruggeboekt"),
         ("payout_failed", "Uitbetaling mislukt"),
+        ("approve_pending", "Goedgekeurd door de buurtcoach; wacht op een tweede handtekening"),
+        ("cosign_requested", "Tweede handtekening gevraagd"),
     ],
     mail_verify_subject: "Bevestig je e-mailadres voor Buurtfonds",
     mail_verify_body: |name, link| format!(

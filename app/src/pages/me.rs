@@ -65,7 +65,7 @@ fn Notifications() -> impl IntoView {
                     view! {
                         <ul class="notifications">
                             {items.into_iter().map(|n| {
-                                let href = n.initiative_id.map(|id| format!("/me/initiatives/{id}"));
+                                let href = n.href.clone();
                                 view! {
                                     <li class:unread=n.unread>
                                         {n.unread.then(|| view! { <span class="tag">{w.new_label}</span>" " })}

@@ -751,3 +751,104 @@ async fn the_queue_lists_a_page_of_each_part_and_counts_the_rest() {
     let days: Vec<i64> = queue.mine.iter().map(|i| i.days_waiting).collect();
     assert!(days.windows(2).all(|w| w[0] >= w[1]), "{days:?}");
 }
+
+/// The kinds of the notifications `email` has for initiative `id`.
+async fn notified(app: &TestApp, email: &str, id: i64) -> Vec<String> {
+    let user = app.user_id(email).await;
+    notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(user))
+        .filter(notifications::Column::InitiativeId.eq(id))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.kind)
+        .collect()
+}
+
+/// Approval above the mandate is not approval yet: the resident hears that
+/// a second signature is awaited (never "approved"), and everyone who may
+/// co-sign — admins, coaches whose mandate covers it — is asked, in-app and
+/// by mail with a link to the initiative; never the approver.
+#[tokio::test]
+async fn a_co_signature_is_asked_of_everyone_who_may_give_it() {
+    use app::ssr::entities::mail_outbox;
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let joris = app.user_id("joris.coach@buurtfonds.test").await;
+    coach_mandates::Entity::update(coach_mandates::ActiveModel {
+        coach_id: Set(joris),
+        max_cents: Set(Cents::euros(5_000).0),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+    let bbq = app.initiative("Burendag met barbecue op het plein").await;
+    initiatives::Entity::update(initiatives::ActiveModel {
+        id: Set(bbq.id),
+        amount_asked_cents: Set(Cents::euros(1_500).0),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+    app.sign_in("sanne.coach@buurtfonds.test").await;
+    let resp = app
+        .post_form(
+            "/sf/coach_step",
+            &[
+                ("id", &bbq.id.to_string()),
+                ("step", "approve"),
+                ("amount", "1500"),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert!(resp.status().is_redirection());
+    assert_eq!(
+        app.initiative("Burendag met barbecue op het plein")
+            .await
+            .state,
+        "awaiting_cosign"
+    );
+    let ahmed = notified(&app, "ahmed@buurtfonds.test", bbq.id).await;
+    assert!(ahmed.contains(&"approve_pending".to_string()), "{ahmed:?}");
+    assert!(!ahmed.contains(&"approve".to_string()), "{ahmed:?}");
+    for asked in ["admin@buurtfonds.test", "joris.coach@buurtfonds.test"] {
+        assert!(
+            notified(&app, asked, bbq.id)
+                .await
+                .contains(&"cosign_requested".to_string()),
+            "{asked}"
+        );
+        let mail = mail_outbox::Entity::find()
+            .filter(mail_outbox::Column::ToAddress.eq(asked))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .last()
+            .unwrap();
+        assert!(
+            mail.body_text
+                .contains(&format!("/coach/initiatives/{}", bbq.id)),
+            "{}",
+            mail.body_text
+        );
+    }
+    assert!(!notified(&app, "sanne.coach@buurtfonds.test", bbq.id)
+        .await
+        .contains(&"cosign_requested".to_string()));
+    let page = app.text("/me").await;
+    assert!(
+        !page.contains("Goedgekeurd door de buurtcoach; wacht"),
+        "Sanne's own /me"
+    );
+    app.switch_to("ahmed@buurtfonds.test").await;
+    let page = app.text("/me").await;
+    assert!(
+        page.contains("Goedgekeurd door de buurtcoach; wacht op een tweede handtekening"),
+        "the resident reads that a second signature is awaited"
+    );
+}

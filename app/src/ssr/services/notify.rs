@@ -34,13 +34,22 @@ pub async fn perform(
     action: Action,
     reason: Option<String>,
 ) -> Result<lifecycle::Performed, ServiceError> {
-    let name = action.name();
+    let mut name = action.name();
     let cancel = matches!(action, Action::Cancel);
     let done =
         lifecycle::perform(&state.db, initiative_id, actor_id, action, reason.clone()).await?;
     if cancel && state.stripe.is_some() {
         if let Err(e) = super::payments::request_refunds(state, Some(initiative_id)).await {
             tracing::error!(error = %e, initiative_id, "refunds after cancellation failed");
+        }
+    }
+    let awaits_cosign = done.transition.to == State::AwaitingCosign;
+    if awaits_cosign {
+        // Approved above the coach's mandate: not approved yet, and the
+        // resident is told so; whoever may co-sign is asked to.
+        name = "approve_pending";
+        if let Err(e) = ask_cosigners(state, initiative_id, actor_id).await {
+            tracing::error!(error = %e, initiative_id, "asking co-signers failed");
         }
     }
     if let Err(e) = tell(state, initiative_id, actor_id, name, reason.as_deref()).await {
@@ -55,18 +64,7 @@ async fn other_party<C: ConnectionTrait>(
     initiative: &initiatives::Model,
     actor_id: Option<i64>,
 ) -> Result<BTreeSet<i64>, ServiceError> {
-    let team: Vec<i64> = co_initiators::Entity::find()
-        .select_only()
-        .column(co_initiators::Column::UserId)
-        .filter(co_initiators::Column::InitiativeId.eq(initiative.id))
-        .filter(co_initiators::Column::AcceptedAt.is_not_null())
-        .into_tuple::<Option<i64>>()
-        .all(db)
-        .await?
-        .into_iter()
-        .flatten()
-        .chain([initiative.initiator_id])
-        .collect();
+    let team = team(db, initiative).await?;
     let acted_for_initiative = actor_id.is_some_and(|a| team.contains(&a));
     let mut people = BTreeSet::new();
     if acted_for_initiative {
@@ -118,6 +116,76 @@ pub async fn tell(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let people = other_party(db, &initiative, actor_id).await?;
+    deliver(state, &initiative, people, kind, detail).await
+}
+
+/// The people of `initiative`'s team: the initiator and the co-initiators who accepted.
+async fn team<C: ConnectionTrait>(
+    db: &C,
+    initiative: &initiatives::Model,
+) -> Result<Vec<i64>, ServiceError> {
+    Ok(co_initiators::Entity::find()
+        .select_only()
+        .column(co_initiators::Column::UserId)
+        .filter(co_initiators::Column::InitiativeId.eq(initiative.id))
+        .filter(co_initiators::Column::AcceptedAt.is_not_null())
+        .into_tuple::<Option<i64>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+        .chain([initiative.initiator_id])
+        .collect())
+}
+
+/// Asks everyone who may co-sign `initiative_id` (admins, and coaches whose
+/// mandate covers the approved amount) to do so — never the approver, never
+/// anyone on the initiative's team.
+async fn ask_cosigners(
+    state: &AppState,
+    initiative_id: i64,
+    approver: Option<i64>,
+) -> Result<(), ServiceError> {
+    use crate::ssr::entities::coach_mandates;
+    let db = &state.db;
+    let initiative = initiatives::Entity::find_by_id(initiative_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let amount = initiative.amount_approved_cents.unwrap_or(i64::MAX);
+    let admins = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(users::Column::Role.eq("admin"))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    let coaches = coach_mandates::Entity::find()
+        .select_only()
+        .column(coach_mandates::Column::CoachId)
+        .filter(coach_mandates::Column::MaxCents.gte(amount))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    let on_team = team(db, &initiative).await?;
+    let people: BTreeSet<i64> = admins
+        .into_iter()
+        .chain(coaches)
+        .filter(|p| Some(*p) != approver && !on_team.contains(p))
+        .collect();
+    deliver(state, &initiative, people, "cosign_requested", None).await
+}
+
+/// Writes the notification `kind` for each of `people` and mails them.
+async fn deliver(
+    state: &AppState,
+    initiative: &initiatives::Model,
+    people: BTreeSet<i64>,
+    kind: &str,
+    detail: Option<&str>,
+) -> Result<(), ServiceError> {
+    let db = &state.db;
+    let initiative_id = initiative.id;
     let recipients = users::Entity::find()
         .filter(users::Column::Id.is_in(people))
         .filter(users::Column::ErasedAt.is_null())
@@ -139,7 +207,7 @@ pub async fn tell(
         let link = if person.role == "resident" {
             format!("{}/me/initiatives/{initiative_id}", state.public_url)
         } else {
-            format!("{}/coach", state.public_url)
+            format!("{}/coach/initiatives/{initiative_id}", state.public_url)
         };
         let subject = (t.mail_step_subject)(&initiative.title, t.action(kind));
         let body = (t.mail_step_body)(
@@ -166,6 +234,8 @@ pub struct Item {
     pub detail: String,
     pub at: sea_orm::prelude::DateTimeWithTimeZone,
     pub unread: bool,
+    /// Whether the person is on the initiative's team (else they hear of it as staff).
+    pub on_team: bool,
 }
 
 /// The latest notifications of `user_id`, newest first.
@@ -184,10 +254,23 @@ pub async fn latest<C: ConnectionTrait>(
         .find_also_related(initiatives::Entity)
         .all(db)
         .await?;
+    let co_initiating: BTreeSet<i64> = co_initiators::Entity::find()
+        .select_only()
+        .column(co_initiators::Column::InitiativeId)
+        .filter(co_initiators::Column::UserId.eq(user_id))
+        .filter(co_initiators::Column::AcceptedAt.is_not_null())
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     Ok(rows
         .into_iter()
         .map(|(n, i)| Item {
             initiative_id: n.initiative_id,
+            on_team: i
+                .as_ref()
+                .is_some_and(|i| i.initiator_id == user_id || co_initiating.contains(&i.id)),
             initiative_title: i.map(|i| i.title).unwrap_or_default(),
             kind: n.kind,
             detail: n.detail,
