@@ -116,12 +116,15 @@ for (const js of [true, false]) {
     await resumed.locator('.lines li', { hasText: 'Cursusgeld' }).waitFor();
     await check(resumed, 'budget resumed');
 
+    // The amounts typed first survive adding a line.
+    await resumed.getByLabel('Hoeveel betaal je').fill('0');
+    await resumed.getByLabel('Hoeveel vraag je aan het buurtfonds?').fill('285,50');
     await resumed.getByLabel('Waarvoor?').fill('Stof en garen');
     await resumed.getByLabel("Bedrag in euro's").fill('45,50');
     await resumed.getByRole('button', { name: 'Uitgave toevoegen' }).click();
     await resumed.getByText('Totaal: € 285,50').waitFor();
-    await resumed.getByLabel('Hoeveel betaal je').fill('0');
-    await resumed.getByLabel('Hoeveel vraag je aan het buurtfonds?').fill('285,50');
+    assert.equal(await resumed.getByLabel('Hoeveel vraag je aan het buurtfonds?').inputValue(), '285,50');
+    assert.equal(await resumed.getByLabel('Waarvoor?').inputValue(), '', 'the added line leaves the fields');
     await resumed.getByRole('button', { name: 'Bewaren en verder' }).click();
 
     await resumed.getByRole('heading', { name: "Foto's", level: 1 }).waitFor();

@@ -497,98 +497,91 @@ pub async fn save_strength(
     })
 }
 
-/// Step 5: adds a budget line.
-#[server(prefix = "/sf", endpoint = "add_budget_line")]
-pub async fn add_budget_line(
+/// Step 5, the budget: one form with the lines, a line to add and the
+/// amounts, so no button loses what was typed elsewhere on the page (see
+/// [`save_strength`]). A line filled in but not added is added on "next"
+/// (or the resident is stopped with a message next to its fields).
+#[server(prefix = "/sf", endpoint = "save_budget")]
+pub async fn save_budget(
     csrf_token: String,
     id: i64,
-    item: String,
-    amount: String,
+    #[server(default)] item: String,
+    #[server(default)] amount: String,
+    own_contribution: Option<String>,
+    amount_asked: Option<String>,
+    intent: Option<String>,
 ) -> Result<FormFeedback, ServerFnError> {
+    use crate::domain::Cents;
     use helpers::*;
     let _ = csrf_token; // checked by the CSRF middleware
     let back = step_url(id, "budget");
     let user = signed_in(&back).await?;
     let state = state()?;
-    let form = BudgetLineForm {
+    let intent = Intent::parse(intent.as_deref());
+    let line = BudgetLineForm {
         item: item.trim().to_string(),
     };
-    let mut feedback = FormFeedback::new("budget_line")
-        .with_value("item", &form.item)
-        .with_value("amount", amount.trim());
-    feedback.errors = check(&form);
-    let cents = match crate::domain::Cents::parse_euros(&amount) {
-        Ok(c) if c.0 > 0 => c.0,
+    // A field not sent at all is left as it is; one sent empty is cleared.
+    let own_sent = own_contribution.is_some();
+    let asked_sent = amount_asked.is_some();
+    let own_contribution = own_contribution.unwrap_or_default();
+    let amount_asked = amount_asked.unwrap_or_default();
+    let (amount, own, asked) = (amount.trim(), own_contribution.trim(), amount_asked.trim());
+    let mut feedback = FormFeedback::new("budget")
+        .with_value("item", &line.item)
+        .with_value("amount", amount)
+        .with_value("own_contribution", own)
+        .with_value("amount_asked", asked);
+    let line_typed = !line.item.is_empty() || !amount.is_empty();
+    let add = intent == Intent::Add || (intent == Intent::Next && line_typed);
+    let mut cents = 0;
+    if add {
+        feedback.errors = check(&line);
+        match Cents::parse_euros(amount) {
+            Ok(c) if c.0 > 0 => cents = c.0,
+            _ => feedback = feedback.with_error("amount", "amount_invalid"),
+        }
+    }
+    // The amounts are saved as far as typed; going on needs the amount asked.
+    let own_cents = if !own_sent {
+        None
+    } else if own.is_empty() {
+        Some(0)
+    } else {
+        let parsed = Cents::parse_euros(own).ok().map(|c| c.0);
+        if parsed.is_none() {
+            feedback = feedback.with_error("own_contribution", "amount_invalid");
+        }
+        parsed
+    };
+    let asked_cents = match Cents::parse_euros(asked) {
+        Ok(c) if c.0 > 0 => Some(c.0),
+        _ if !asked_sent || (asked.is_empty() && intent != Intent::Next) => None,
         _ => {
-            feedback = feedback.with_error("amount", "amount_invalid");
-            0
+            feedback = feedback.with_error("amount_asked", "amount_invalid");
+            None
         }
     };
     if !feedback.is_ok() {
         return Ok(refuse(feedback, &back));
     }
-    let result =
-        crate::ssr::services::propose::add_budget_line(&state.db, user.id, id, &form.item, cents)
-            .await;
-    answer(result, feedback, &back, || go(id, "budget", "budget_line"))
-}
-
-/// Step 5: removes a budget line.
-#[server(prefix = "/sf", endpoint = "remove_budget_line")]
-pub async fn remove_budget_line(
-    csrf_token: String,
-    id: i64,
-    line_id: i64,
-) -> Result<FormFeedback, ServerFnError> {
-    use helpers::*;
-    let _ = csrf_token; // checked by the CSRF middleware
-    let user = signed_in(&step_url(id, "budget")).await?;
-    let state = state()?;
-    crate::ssr::services::propose::remove_line(&state.db, user.id, id, "budget", line_id)
-        .await
-        .map_err(|e| e.into_server_error())?;
-    Ok(go(id, "budget", "budget_line"))
-}
-
-/// Step 5: the own contribution and the amount asked, within the fund's maximum grant.
-#[server(prefix = "/sf", endpoint = "save_budget")]
-pub async fn save_budget(
-    csrf_token: String,
-    id: i64,
-    own_contribution: String,
-    amount_asked: String,
-) -> Result<FormFeedback, ServerFnError> {
-    use helpers::*;
-    let _ = csrf_token; // checked by the CSRF middleware
-    let back = step_url(id, "budget");
-    let user = signed_in(&back).await?;
-    let state = state()?;
-    let mut feedback = FormFeedback::new("budget")
-        .with_value("own_contribution", own_contribution.trim())
-        .with_value("amount_asked", amount_asked.trim());
-    let own = if own_contribution.trim().is_empty() {
-        Some(0)
-    } else {
-        crate::domain::Cents::parse_euros(&own_contribution)
-            .ok()
-            .map(|c| c.0)
+    let change = crate::ssr::services::propose::BudgetChange {
+        own_contribution: own_cents,
+        amount_asked: asked_cents,
+        add: add.then(|| (line.item.clone(), cents)),
+        remove: match intent {
+            Intent::Remove(line_id) => Some(line_id),
+            _ => None,
+        },
+        next: intent == Intent::Next,
     };
-    if own.is_none() {
-        feedback = feedback.with_error("own_contribution", "amount_invalid");
-    }
-    let asked = crate::domain::Cents::parse_euros(&amount_asked)
-        .ok()
-        .filter(|c| c.0 > 0)
-        .map(|c| c.0);
-    if asked.is_none() {
-        feedback = feedback.with_error("amount_asked", "amount_invalid");
-    }
-    let (Some(own), Some(asked)) = (own, asked) else {
-        return Ok(refuse(feedback, &back));
-    };
-    let result =
-        crate::ssr::services::propose::save_budget(&state.db, user.id, id, own, asked).await;
-    answer(result, feedback, &back, || go(id, "photos", "budget"))
+    let result = crate::ssr::services::propose::save_budget(&state.db, user.id, id, change).await;
+    answer(result, feedback.clone(), &back, || match intent {
+        Intent::Next => go(id, "photos", "budget"),
+        Intent::Add => go(id, "budget", "budget"),
+        // The line being typed is not added by a removal: it stays typed.
+        Intent::Remove(_) => keep_typed(feedback, &back),
+    })
 }
 
 /// Steps without a question of their own (photos, team): goes on to `step`.

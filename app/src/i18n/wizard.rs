@@ -53,6 +53,8 @@ pub struct WizardTexts {
     pub own_input_hint: &'static str,
     /// Under "what you bring": a helper typed but not added is saved on going on.
     pub helper_saved_on_next: &'static str,
+    /// Under the amounts: a line typed but not added is saved on going on.
+    pub line_saved_on_next: &'static str,
     pub budget_intro: &'static str,
     pub budget_lines_title: &'static str,
     pub budget_none: &'static str,
@@ -187,6 +189,7 @@ pub(super) static NL: WizardTexts = WizardTexts {
     remove: "Verwijderen",
     own_input_label: "Wat breng je zelf mee?",
     helper_saved_on_next: "Een helper die je hierboven invulde maar nog niet toevoegde, wordt bij \"Bewaren en verder\" ook bewaard.",
+    line_saved_on_next: "Een uitgave die je hierboven invulde maar nog niet toevoegde, wordt bij \"Bewaren en verder\" ook bewaard.",
     own_input_hint: "Je eigen tijd, spullen, geld of wat je kunt.",
     budget_intro: "Wat kost het? Zet elke uitgave op een eigen regel. Daarna zie je het totaal.",
     budget_lines_title: "Uitgaven",
@@ -332,6 +335,7 @@ pub(super) static EN: WizardTexts = WizardTexts {
     remove: "Remove",
     own_input_label: "What do you bring yourself?",
     helper_saved_on_next: "A helper you filled in above but did not add yet is saved with \"Save and continue\" too.",
+    line_saved_on_next: "An expense you filled in above but did not add yet is saved with \"Save and continue\" too.",
     own_input_hint: "Your own time, materials, money or skills.",
     budget_intro: "What does it cost? Put each expense on its own line. Then you see the total.",
     budget_lines_title: "Expenses",

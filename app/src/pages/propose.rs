@@ -7,11 +7,10 @@
 use crate::api::forms::FormFeedback;
 use crate::api::propose::{
     is_step, load_draft, load_invitation, previous_step, propose_start, AcceptInvitation,
-    AddBudgetLine, ContinueTo, Draft, Intent, InviteCoInitiator, RemoveBudgetLine,
-    RemoveCoInitiator, RemovePhoto, SaveBudget, SaveIdea, SavePeople, SavePlace, SaveStrength,
-    SubmitInitiative, ALT_MAX, BENEFICIARIES_MAX, CONTRIBUTION_KINDS, DESCRIPTION_MAX, ITEM_MAX,
-    KINDS, LINE_DESCRIPTION_MAX, MAX_PHOTOS, OWN_INPUT_MAX, PHOTO_MAX_BYTES, STEPS, TITLE_MAX,
-    WHO_MAX,
+    ContinueTo, Draft, Intent, InviteCoInitiator, RemoveCoInitiator, RemovePhoto, SaveBudget,
+    SaveIdea, SavePeople, SavePlace, SaveStrength, SubmitInitiative, ALT_MAX, BENEFICIARIES_MAX,
+    CONTRIBUTION_KINDS, DESCRIPTION_MAX, ITEM_MAX, KINDS, LINE_DESCRIPTION_MAX, MAX_PHOTOS,
+    OWN_INPUT_MAX, PHOTO_MAX_BYTES, STEPS, TITLE_MAX, WHO_MAX,
 };
 use crate::components::form::{
     csrf_token, feedback_for, kept_feedback, page_feedback, CsrfField, ErrorSummary, Field,
@@ -32,8 +31,6 @@ struct Actions {
     people: ServerAction<SavePeople>,
     place: ServerAction<SavePlace>,
     strength: ServerAction<SaveStrength>,
-    add_budget: ServerAction<AddBudgetLine>,
-    remove_budget: ServerAction<RemoveBudgetLine>,
     budget: ServerAction<SaveBudget>,
     remove_photo: ServerAction<RemovePhoto>,
     go_on: ServerAction<ContinueTo>,
@@ -49,8 +46,6 @@ impl Actions {
             people: ServerAction::new(),
             place: ServerAction::new(),
             strength: ServerAction::new(),
-            add_budget: ServerAction::new(),
-            remove_budget: ServerAction::new(),
             budget: ServerAction::new(),
             remove_photo: ServerAction::new(),
             go_on: ServerAction::new(),
@@ -67,8 +62,6 @@ impl Actions {
             self.people.version().get(),
             self.place.version().get(),
             self.strength.version().get(),
-            self.add_budget.version().get(),
-            self.remove_budget.version().get(),
             self.budget.version().get(),
             self.remove_photo.version().get(),
             self.go_on.version().get(),
@@ -448,13 +441,14 @@ fn DefaultButton(intent: Intent, label: &'static str) -> impl IntoView {
     }
 }
 
+/// Step 5, the budget: one form, so that every button (remove a line, add
+/// one, go on) saves everything typed on the page.
 #[component]
 fn BudgetStep(draft: Draft, actions: Actions) -> impl IntoView {
     let t = use_texts();
     let w = t.wizard;
     let lang = use_lang();
-    let line = page_feedback("budget_line", actions.add_budget);
-    let money = page_feedback("budget", actions.budget);
+    let feedback = page_feedback("budget", actions.budget);
     let id = draft.id;
     let total = draft.budget_total();
     let (typed, set_typed) = signal(String::new());
@@ -464,7 +458,15 @@ fn BudgetStep(draft: Draft, actions: Actions) -> impl IntoView {
             .filter(|c| c.0 > 0)
             .map(|c| (w.total_with_new)(&lang.money(Cents(total + c.0))))
     };
-    let amount_error = move || line.get().error("amount").map(|c| t.error_message(&c));
+    let amount_error = move || feedback.get().error("amount").map(|c| t.error_message(&c));
+    let typed_amount = move || {
+        let f = feedback.get();
+        if f.shows_typed() {
+            f.value("amount")
+        } else {
+            String::new()
+        }
+    };
     let asked_hint = match draft.max_grant_cents {
         Some(max) => (w.amount_asked_hint)(&lang.money(Cents(max))),
         None => w.amount_asked_hint_no_fund.to_string(),
@@ -478,54 +480,53 @@ fn BudgetStep(draft: Draft, actions: Actions) -> impl IntoView {
     };
     view! {
         <p>{w.budget_intro}</p>
-        <h2>{w.budget_lines_title}</h2>
-        {if draft.budget.is_empty() {
-            view! { <p>{w.budget_none}</p> }.into_any()
-        } else {
-            view! {
-                <ul class="lines">
-                    {draft.budget.clone().into_iter().map(|l| view! {
-                        <li>
-                            <span>{l.item.clone()}": "<strong>{lang.money(Cents(l.cents))}</strong></span>
-                            <ActionForm action=actions.remove_budget attr:class="inline">
-                                <CsrfField/>
-                                <DraftId id/>
-                                <input type="hidden" name="line_id" value=l.id/>
-                                <button type="submit" class="link-button">{w.remove}<span class="visually-hidden">": "{l.item.clone()}</span></button>
-                            </ActionForm>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            }.into_any()
-        }}
-        <p class="total"><strong>{(w.total)(&lang.money(Cents(total)))}</strong></p>
-        <ErrorSummary feedback=line/>
-        <ActionForm action=actions.add_budget attr:class="stack boxed" attr:novalidate=true>
-            <CsrfField/>
-            <DraftId id/>
-            <Field name="item" label=w.item_label maxlength=ITEM_MAX feedback=line/>
-            <div class="field" class:has-error=move || amount_error().is_some()>
-                <label for="amount">{w.amount_label}</label>
-                <p class="hint" id="amount-hint">{w.amount_hint}</p>
-                {move || amount_error().map(|e| view! { <p class="error" id="amount-error">{e}</p> })}
-                <input id="amount" name="amount" type="text" inputmode="decimal"
-                    aria-invalid=move || amount_error().map(|_| "true")
-                    aria-describedby=move || if amount_error().is_some() { "amount-hint amount-error running-total" } else { "amount-hint running-total" }
-                    prop:value=move || line.get().value("amount")
-                    on:input=move |ev| set_typed.set(event_target_value(&ev))/>
-                <p class="hint" id="running-total" aria-live="polite">{with_new}</p>
-            </div>
-            <button type="submit" class="button">{w.add_line}</button>
-        </ActionForm>
-        <ErrorSummary feedback=money/>
+        <ErrorSummary feedback/>
         <ActionForm action=actions.budget attr:class="stack" attr:novalidate=true>
             <CsrfField/>
             <DraftId id/>
+            // Enter in the new line's fields adds the line.
+            <DefaultButton intent=Intent::Add label=w.add_line/>
+            <h2>{w.budget_lines_title}</h2>
+            {if draft.budget.is_empty() {
+                view! { <p>{w.budget_none}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="lines">
+                        {draft.budget.clone().into_iter().map(|l| view! {
+                            <li>
+                                <span>{l.item.clone()}": "<strong>{lang.money(Cents(l.cents))}</strong></span>
+                                <button type="submit" name="intent" value=Intent::Remove(l.id).value() class="link-button">
+                                    {w.remove}<span class="visually-hidden">": "{l.item.clone()}</span>
+                                </button>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <p class="total"><strong>{(w.total)(&lang.money(Cents(total)))}</strong></p>
+            <div class="stack boxed">
+                <Field name="item" label=w.item_label maxlength=ITEM_MAX required=false feedback/>
+                <div class="field" class:has-error=move || amount_error().is_some()>
+                    <label for="amount">{w.amount_label}</label>
+                    <p class="hint" id="amount-hint">{w.amount_hint}</p>
+                    {move || amount_error().map(|e| view! { <p class="error" id="amount-error">{e}</p> })}
+                    <input id="amount" name="amount" type="text" inputmode="decimal"
+                        aria-invalid=move || amount_error().map(|_| "true")
+                        aria-describedby=move || if amount_error().is_some() { "amount-hint amount-error running-total" } else { "amount-hint running-total" }
+                        // Both: the attribute for the server's HTML (without
+                        // JavaScript), the property once hydrated.
+                        value=typed_amount prop:value=typed_amount
+                        on:input=move |ev| set_typed.set(event_target_value(&ev))/>
+                    <p class="hint" id="running-total" aria-live="polite">{with_new}</p>
+                </div>
+                <button type="submit" name="intent" value=Intent::Add.value() class="button">{w.add_line}</button>
+            </div>
             <Field name="own_contribution" label=w.own_contribution_label hint=w.own_contribution_hint.to_string()
-                inputmode="decimal" required=false initial=euros(draft.own_contribution_cents) feedback=money/>
+                inputmode="decimal" required=false initial=euros(draft.own_contribution_cents) feedback/>
             <Field name="amount_asked" label=w.amount_asked_label hint=asked_hint inputmode="decimal"
-                initial=euros(draft.amount_asked_cents) feedback=money/>
-            <button type="submit" class="button primary">{w.next}</button>
+                initial=euros(draft.amount_asked_cents) feedback/>
+            <p class="hint">{w.line_saved_on_next}</p>
+            <button type="submit" name="intent" value=Intent::Next.value() class="button primary">{w.next}</button>
         </ActionForm>
     }
 }

@@ -115,8 +115,13 @@ async fn fill_until_budget(app: &TestApp, id: i64, lines: &[(&str, &str)]) {
     for (item, amount) in lines {
         let resp = app
             .post_form(
-                "/sf/add_budget_line",
-                &[("id", &id_s), ("item", item), ("amount", amount)],
+                "/sf/save_budget",
+                &[
+                    ("id", &id_s),
+                    ("item", item),
+                    ("amount", amount),
+                    ("intent", "add"),
+                ],
             )
             .await;
         assert_eq!(location(&resp), format!("/propose/{id}/budget"));
@@ -174,6 +179,7 @@ async fn a_resident_proposes_step_by_step_resumes_and_submits_on_both_databases(
                     ("id", &id_s),
                     ("own_contribution", "25"),
                     ("amount_asked", "260,50"),
+                    ("intent", "next"),
                 ],
             )
             .await;
@@ -285,11 +291,12 @@ async fn bad_input_gets_a_message_next_to_the_field_and_stores_nothing() {
     let id_s = id.to_string();
     let resp = app
         .post_form(
-            "/sf/add_budget_line",
+            "/sf/save_budget",
             &[
                 ("id", &id_s),
                 ("item", "Boodschappen"),
                 ("amount", "twaalf"),
+                ("intent", "add"),
             ],
         )
         .await;
@@ -386,6 +393,7 @@ async fn the_amount_asked_stays_within_the_funds_maximum_grant_and_the_budget() 
                     ("id", &id_s),
                     ("own_contribution", own),
                     ("amount_asked", asked),
+                    ("intent", "next"),
                 ],
             )
             .await;
@@ -410,6 +418,7 @@ async fn the_amount_asked_stays_within_the_funds_maximum_grant_and_the_budget() 
                 ("id", &id_s),
                 ("own_contribution", "1500"),
                 ("amount_asked", "2500"),
+                ("intent", "next"),
             ],
         )
         .await;
@@ -590,6 +599,7 @@ async fn another_residents_draft_is_out_of_reach_and_unchanged() {
     }
     let id_s = id.to_string();
     let line_s = line.id.to_string();
+    let remove_line = format!("remove:{line_s}");
     let photo_s = photo.id.to_string();
     for (path, fields) in [
         (
@@ -602,8 +612,8 @@ async fn another_residents_draft_is_out_of_reach_and_unchanged() {
             ],
         ),
         (
-            "/sf/remove_budget_line",
-            vec![("id", id_s.as_str()), ("line_id", line_s.as_str())],
+            "/sf/save_budget",
+            vec![("id", id_s.as_str()), ("intent", remove_line.as_str())],
         ),
         (
             "/sf/save_strength",
@@ -1116,4 +1126,111 @@ async fn the_strength_step_keeps_everything_typed_whichever_button_is_pressed() 
         assert_eq!(resp.status(), 404);
         assert_eq!(helpers(&app, id).await.len(), 1);
     }
+}
+
+/// Step 5 is one form too: adding a line keeps the amounts typed, a line
+/// filled in but not added is saved on going on (or stops with a message
+/// and stores nothing), removing a line keeps the one being typed.
+#[tokio::test]
+async fn the_budget_step_keeps_everything_typed_whichever_button_is_pressed() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    app.sign_in(AHMED).await;
+    let id = start(&app, "Naailes voor beginners").await;
+    fill_until_budget(&app, id, &[("Cursusgeld", "240")]).await;
+    let id_s = id.to_string();
+    let page = format!("/propose/{id}/budget");
+    let lines = || async {
+        budget_lines::Entity::find()
+            .filter(budget_lines::Column::InitiativeId.eq(id))
+            .all(&app.db)
+            .await
+            .unwrap()
+    };
+    // Adding a line with the amounts typed: both saved.
+    let resp = app
+        .post_form(
+            "/sf/save_budget",
+            &[
+                ("id", &id_s),
+                ("item", "Stof"),
+                ("amount", "40"),
+                ("own_contribution", "30"),
+                ("amount_asked", "250"),
+                ("intent", "add"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&resp), page);
+    let stored = app.initiative("Naailes voor beginners").await;
+    assert_eq!(
+        (stored.own_contribution_cents, stored.amount_asked_cents),
+        (3_000, 25_000)
+    );
+    assert_eq!(lines().await.len(), 2);
+    // A half line on going on: stopped, everything back, nothing stored.
+    let resp = app
+        .post_form(
+            "/sf/save_budget",
+            &[
+                ("id", &id_s),
+                ("item", "Garen"),
+                ("amount", ""),
+                ("own_contribution", "30"),
+                ("amount_asked", "260"),
+                ("intent", "next"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&resp), page);
+    let text = app.text(&page).await;
+    assert!(text.contains(r#"id="amount-error""#));
+    assert!(text.contains(r#"value="Garen""#) && text.contains(r#"value="260""#));
+    assert_eq!(lines().await.len(), 2);
+    assert_eq!(
+        app.initiative("Naailes voor beginners")
+            .await
+            .amount_asked_cents,
+        25_000
+    );
+    // Removing a line while another is typed: the typed one stays.
+    let stof = lines()
+        .await
+        .into_iter()
+        .find(|l| l.item == "Stof")
+        .unwrap();
+    let resp = app
+        .post_form(
+            "/sf/save_budget",
+            &[
+                ("id", &id_s),
+                ("item", "Garen"),
+                ("amount", "5"),
+                ("own_contribution", "30"),
+                ("amount_asked", "210"),
+                ("intent", &format!("remove:{}", stof.id)),
+            ],
+        )
+        .await;
+    assert_eq!(location(&resp), page);
+    assert_eq!(lines().await.len(), 1);
+    let text = app.text(&page).await;
+    assert!(text.contains(r#"value="Garen""#) && text.contains(r#"value="5""#));
+    // Going on with it filled in: added, and on to the photos.
+    let resp = app
+        .post_form(
+            "/sf/save_budget",
+            &[
+                ("id", &id_s),
+                ("item", "Garen"),
+                ("amount", "5"),
+                ("own_contribution", "30"),
+                ("amount_asked", "215"),
+                ("intent", "next"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&resp), format!("/propose/{id}/photos"));
+    let items: Vec<String> = lines().await.into_iter().map(|l| l.item).collect();
+    assert_eq!(items, ["Cursusgeld", "Garen"]);
 }

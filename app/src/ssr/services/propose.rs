@@ -310,75 +310,20 @@ pub async fn save_strength(
     .await
 }
 
-/// Removes a line (`"strength"` or `"budget"`) of the initiative.
-///
-/// # Errors
-/// Not found (also a line of another initiative) / not allowed; a database error.
-pub async fn remove_line(
-    db: &DatabaseConnection,
-    user_id: i64,
-    id: i64,
-    list: &'static str,
-    line_id: i64,
-) -> Result<(), ServiceError> {
-    edit(db, user_id, id, list, move |txn, _| {
-        Box::pin(async move {
-            let removed = if list == "budget" {
-                budget_lines::Entity::delete_many()
-                    .filter(budget_lines::Column::Id.eq(line_id))
-                    .filter(budget_lines::Column::InitiativeId.eq(id))
-                    .exec(txn)
-                    .await?
-            } else {
-                own_strength_lines::Entity::delete_many()
-                    .filter(own_strength_lines::Column::Id.eq(line_id))
-                    .filter(own_strength_lines::Column::InitiativeId.eq(id))
-                    .exec(txn)
-                    .await?
-            };
-            if removed.rows_affected == 0 {
-                return Err(ServiceError::NotFound);
-            }
-            Ok(())
-        })
-    })
-    .await
-}
-
-/// Step 5: adds a budget line.
-///
-/// # Errors
-/// `item` when the list is full; not found / not allowed; a database error.
-pub async fn add_budget_line(
-    db: &DatabaseConnection,
-    user_id: i64,
-    id: i64,
-    item: &str,
-    cents: i64,
-) -> Result<(), ServiceError> {
-    let item = item.to_string();
-    edit(db, user_id, id, "budget", move |txn, _| {
-        Box::pin(async move {
-            let count = budget_lines::Entity::find()
-                .filter(budget_lines::Column::InitiativeId.eq(id))
-                .count(txn)
-                .await?;
-            if count >= MAX_BUDGET_LINES as u64 {
-                return Err(invalid("item", "too_many_lines"));
-            }
-            budget_lines::Entity::insert(budget_lines::ActiveModel {
-                initiative_id: Set(id),
-                item: Set(item),
-                cents: Set(cents),
-                position: Set(i32::try_from(count).unwrap_or(i32::MAX)),
-                ..Default::default()
-            })
-            .exec(txn)
-            .await?;
-            Ok(())
-        })
-    })
-    .await
+/// What one post of step 5 (the budget) changes. The step is one form, so
+/// whichever button was pressed, everything typed is saved together.
+#[derive(Debug, Clone)]
+pub struct BudgetChange {
+    /// The own contribution, when typed.
+    pub own_contribution: Option<i64>,
+    /// The amount asked, when typed (required to go on).
+    pub amount_asked: Option<i64>,
+    /// A line to add: what for, and the amount.
+    pub add: Option<(String, i64)>,
+    /// A line to remove.
+    pub remove: Option<i64>,
+    /// Whether the resident goes on to the photos: then the amounts must fit.
+    pub next: bool,
 }
 
 async fn budget_total<C: ConnectionTrait>(db: &C, id: i64) -> Result<i64, ServiceError> {
@@ -391,44 +336,80 @@ async fn budget_total<C: ConnectionTrait>(db: &C, id: i64) -> Result<i64, Servic
         .sum())
 }
 
-/// Step 5: the own contribution and the amount asked. The amount asked may
-/// not exceed the fund's maximum grant, nor what the budget still needs
-/// after the own contribution.
+/// Step 5, in one transaction: removes a line, adds one and saves the
+/// amounts. Going on, the amount asked may not exceed the fund's maximum
+/// grant, nor what the budget still needs after the own contribution (the
+/// submission checks the same again).
 ///
 /// # Errors
-/// `amount_asked` / `own_contribution` for amounts that do not fit; not found / not allowed; a database error.
+/// `item` when the list is full; `amount_asked` / `own_contribution` for
+/// amounts that do not fit; not found (also a line of another initiative) /
+/// not allowed; a database error. Nothing is stored then.
 pub async fn save_budget(
     db: &DatabaseConnection,
     user_id: i64,
     id: i64,
-    own_contribution: i64,
-    amount_asked: i64,
+    change: BudgetChange,
 ) -> Result<(), ServiceError> {
-    edit(db, user_id, id, "photos", move |txn, i| {
+    let reached = if change.next { "photos" } else { "budget" };
+    edit(db, user_id, id, reached, move |txn, i| {
         Box::pin(async move {
-            let total = budget_total(txn, id).await?;
-            if total == 0 {
-                return Err(invalid("amount_asked", "budget_empty"));
+            if let Some(line_id) = change.remove {
+                let removed = budget_lines::Entity::delete_many()
+                    .filter(budget_lines::Column::Id.eq(line_id))
+                    .filter(budget_lines::Column::InitiativeId.eq(id))
+                    .exec(txn)
+                    .await?;
+                if removed.rows_affected == 0 {
+                    return Err(ServiceError::NotFound);
+                }
             }
-            if own_contribution > total {
-                return Err(invalid("own_contribution", "own_above_total"));
+            if let Some((item, cents)) = change.add {
+                let lines = budget_lines::Entity::find()
+                    .filter(budget_lines::Column::InitiativeId.eq(id))
+                    .all(txn)
+                    .await?;
+                if lines.len() >= MAX_BUDGET_LINES {
+                    return Err(invalid("item", "too_many_lines"));
+                }
+                let position = lines.iter().map(|l| l.position + 1).max().unwrap_or(0);
+                budget_lines::Entity::insert(budget_lines::ActiveModel {
+                    initiative_id: Set(id),
+                    item: Set(item),
+                    cents: Set(cents),
+                    position: Set(position),
+                    ..Default::default()
+                })
+                .exec(txn)
+                .await?;
             }
-            if amount_asked > total - own_contribution {
-                return Err(invalid("amount_asked", "asked_above_need"));
-            }
-            let fund_id = i
-                .fund_id
-                .ok_or_else(|| invalid("amount_asked", "place_first"))?;
-            let fund = funds::Entity::find_by_id(fund_id)
-                .one(txn)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
-            if amount_asked > fund.max_grant_cents {
-                return Err(invalid("amount_asked", "above_max_grant"));
+            let own = change.own_contribution.unwrap_or(i.own_contribution_cents);
+            let asked = change.amount_asked.unwrap_or(i.amount_asked_cents);
+            if change.next {
+                let total = budget_total(txn, id).await?;
+                if total == 0 {
+                    return Err(invalid("amount_asked", "budget_empty"));
+                }
+                if own > total {
+                    return Err(invalid("own_contribution", "own_above_total"));
+                }
+                if asked > total - own {
+                    return Err(invalid("amount_asked", "asked_above_need"));
+                }
+                let fund_id = i
+                    .fund_id
+                    .ok_or_else(|| invalid("amount_asked", "place_first"))?;
+                let fund = funds::Entity::find_by_id(fund_id)
+                    .one(txn)
+                    .await?
+                    .ok_or(ServiceError::NotFound)?;
+                if asked > fund.max_grant_cents {
+                    return Err(invalid("amount_asked", "above_max_grant"));
+                }
             }
             let mut m: initiatives::ActiveModel = i.into();
-            m.own_contribution_cents = Set(own_contribution);
-            m.amount_asked_cents = Set(amount_asked);
+            m.own_contribution_cents = Set(own);
+            m.amount_asked_cents = Set(asked);
             m.update(txn).await?;
             Ok(())
         })
