@@ -739,11 +739,18 @@ pub async fn accept_invitation(
     let back = format!("/invites?token={}", urlencoding::encode(&token));
     let user = signed_in(&back).await?;
     let state = state()?;
-    let id = crate::ssr::services::invites::accept(&state.db, user.id, &token)
-        .await
-        .map_err(|e| e.into_server_error())?;
-    leptos_axum::redirect(&format!("/me/initiatives/{id}?notice=joined"));
-    Ok(FormFeedback::new("invitation"))
+    match crate::ssr::services::invites::accept(&state.db, &user, &token).await {
+        Ok(id) => {
+            leptos_axum::redirect(&format!("/me/initiatives/{id}?notice=joined"));
+            Ok(FormFeedback::new("invitation"))
+        }
+        // Said on the invitation page, next to the button.
+        Err(crate::ssr::error::ServiceError::Invalid { field, message }) => Ok(refuse(
+            FormFeedback::new("invitation").with_error(field, &message),
+            &back,
+        )),
+        Err(e) => Err(e.into_server_error()),
+    }
 }
 
 #[cfg(test)]

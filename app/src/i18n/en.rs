@@ -152,7 +152,7 @@ pub(super) static TEXTS: Texts = Texts {
         let reason = if reason.is_empty() { String::new() } else { format!("\nExplanation:\n{reason}\n") };
         format!("Hi {name},\n\nSomething changed for the initiative \u{201c}{title}\u{201d}: {step}.\nIts status is now: {state}.\n{reason}\nSee it here:\n{link}\n\nBest wishes,\nBuurtfonds\n")
     },
-    mail_invite_subject: |who| format!("{who} invites you to a neighbourhood initiative"),
+    mail_invite_subject: "You are invited to a neighbourhood initiative on Buurtfonds",
     mail_invite_body: |who, title, link| format!("Hi,\n\n{who} wants to start the initiative \u{201c}{title}\u{201d} with you on Buurtfonds.\nWill you join? Open this link and sign in or create an account:\n\n{link}\n\nDo you not know this person? Then there is nothing to do.\n\nBest wishes,\nBuurtfonds\n"),
     wizard: &super::wizard::EN,
     coach: &super::coach::EN,

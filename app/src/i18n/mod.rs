@@ -250,7 +250,7 @@ pub struct Texts {
     /// (name, initiative title, step, new state, reason or empty, link)
     pub mail_step_body: fn(&str, &str, &str, &str, &str, &str) -> String,
     /// (inviter)
-    pub mail_invite_subject: fn(&str) -> String,
+    pub mail_invite_subject: &'static str,
     /// (inviter, initiative title, link)
     pub mail_invite_body: fn(&str, &str, &str) -> String,
     /// The propose wizard and what belongs to an initiative's life.

@@ -152,7 +152,7 @@ pub(super) static TEXTS: Texts = Texts {
         let reason = if reason.is_empty() { String::new() } else { format!("\nToelichting:\n{reason}\n") };
         format!("Hoi {name},\n\nEr is iets veranderd bij het initiatief \u{201c}{title}\u{201d}: {step}.\nDe stand is nu: {state}.\n{reason}\nBekijk het hier:\n{link}\n\nGroet,\nBuurtfonds\n")
     },
-    mail_invite_subject: |who| format!("{who} nodigt je uit voor een buurtinitiatief"),
+    mail_invite_subject: "Je bent uitgenodigd voor een buurtinitiatief op Buurtfonds",
     mail_invite_body: |who, title, link| format!("Hallo,\n\n{who} wil samen met jou het initiatief \u{201c}{title}\u{201d} starten bij Buurtfonds.\nDoe je mee? Open deze link en log in of maak een account:\n\n{link}\n\nKen je deze persoon niet? Dan hoef je niets te doen.\n\nGroet,\nBuurtfonds\n"),
     wizard: &super::wizard::NL,
     coach: &super::coach::NL,

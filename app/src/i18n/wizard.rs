@@ -116,7 +116,7 @@ pub struct WizardTexts {
     pub notice_joined: &'static str,
     pub notice_account_erased: &'static str,
     /// Messages for error codes of the wizard and these forms.
-    pub errors: [(&'static str, &'static str); 41],
+    pub errors: [(&'static str, &'static str); 43],
 }
 
 impl WizardTexts {
@@ -280,6 +280,8 @@ pub(super) static NL: WizardTexts = WizardTexts {
         ("already_invited", "Deze persoon is al uitgenodigd."),
         ("too_many_invites", "Je hebt het hoogste aantal uitnodigingen."),
         ("already_on_team", "Je doet al mee met dit initiatief."),
+        ("invites_per_day", "Je hebt vandaag al 5 uitnodigingen verstuurd. Probeer het morgen opnieuw."),
+        ("invite_other_address", "Deze uitnodiging is voor een ander e-mailadres. Log in met het adres waarop je de uitnodiging kreeg."),
         ("missing_idea", "Je idee (stap 1)"),
         ("missing_people", "Voor wie het is (stap 2)"),
         ("missing_place", "De buurt en de datum (stap 3)"),
@@ -426,6 +428,8 @@ pub(super) static EN: WizardTexts = WizardTexts {
         ("already_invited", "This person has been invited already."),
         ("too_many_invites", "You have the largest number of invitations."),
         ("already_on_team", "You are already part of this initiative."),
+        ("invites_per_day", "You have already sent 5 invitations today. Please try again tomorrow."),
+        ("invite_other_address", "This invitation is for another e-mail address. Sign in with the address the invitation was sent to."),
         ("missing_idea", "Your idea (step 1)"),
         ("missing_people", "For whom it is (step 2)"),
         ("missing_place", "The neighbourhood and the date (step 3)"),

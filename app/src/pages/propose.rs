@@ -744,6 +744,7 @@ pub fn InvitePage() -> impl IntoView {
                     Ok(i) => view! {
                         <p>{(w.invitation_text)(&i.invited_by, &i.initiative_title)}</p>
                         <ErrorSummary feedback/>
+                        {move || feedback.get().error("token").map(|c| view! { <p class="error" id="token-error">{t.error_message(&c)}</p> })}
                         <ActionForm action=accept attr:class="stack">
                             <CsrfField/>
                             <input type="hidden" name="token" value=token.get()/>

@@ -1234,3 +1234,159 @@ async fn the_budget_step_keeps_everything_typed_whichever_button_is_pressed() {
     let items: Vec<String> = lines().await.into_iter().map(|l| l.item).collect();
     assert_eq!(items, ["Cursusgeld", "Garen"]);
 }
+
+/// Sends an invitation from draft `id` to `email`; returns the token in the mail.
+async fn invite_and_read_token(app: &TestApp, id: i64, email: &str) -> String {
+    let resp = app
+        .post_form(
+            "/sf/invite_co_initiator",
+            &[("id", &id.to_string()), ("email", email)],
+        )
+        .await;
+    assert_eq!(location(&resp), format!("/propose/{id}/team"));
+    let mail = app.outbox().pop().expect("an invitation");
+    let mail = mail.replace("=\r\n", "").replace("=3D", "=");
+    let start_at = mail.find("/invites?token=").expect("a link") + "/invites?token=".len();
+    mail[start_at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+async fn team_size(app: &TestApp, id: i64) -> usize {
+    co_initiators::Entity::find()
+        .filter(co_initiators::Column::InitiativeId.eq(id))
+        .filter(co_initiators::Column::AcceptedAt.is_not_null())
+        .all(&app.db)
+        .await
+        .unwrap()
+        .len()
+}
+
+/// The invitation attacks of the four-eyes issue: a link is bound to the
+/// address it was sent to, lasts seven days, works only while the initiative
+/// can be edited (a coach who claimed it cannot join its team), is sent only
+/// by verified accounts, five a day at most, with no inviter's text in the
+/// mail's subject.
+#[tokio::test]
+async fn invitations_are_bound_to_their_address_expire_and_close_with_the_draft() {
+    use sea_orm::ActiveValue::Set;
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    // The inviter's own name is free text: it must stay out of the subject.
+    let ahmed = app.user_id(AHMED).await;
+    users::Entity::update(users::ActiveModel {
+        id: Set(ahmed),
+        display_name: Set("Gratis geld: klik hier".into()),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+    app.sign_in(AHMED).await;
+    let id = start(&app, "Samen koken").await;
+    let token = invite_and_read_token(&app, id, "kees@buurtfonds.test").await;
+    let mail = app.outbox().pop().unwrap();
+    let subject = mail
+        .lines()
+        .find(|l| l.starts_with("Subject:"))
+        .unwrap()
+        .to_string();
+    assert!(!subject.contains("klik hier"), "{subject}");
+
+    // Someone else who got hold of the link cannot use it.
+    app.switch_to("lotte@buurtfonds.test").await;
+    let resp = app
+        .post_form("/sf/accept_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(location(&resp), format!("/invites?token={token}"));
+    let page = app.text(&format!("/invites?token={token}")).await;
+    assert!(
+        page.contains("Deze uitnodiging is voor een ander e-mailadres"),
+        "{page}"
+    );
+    assert_eq!(team_size(&app, id).await, 0);
+
+    // Once the initiative is sent to the coaches, nobody joins any more.
+    let claim = co_initiators::Entity::find()
+        .filter(co_initiators::Column::InitiativeId.eq(id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    initiatives::Entity::update(initiatives::ActiveModel {
+        id: Set(id),
+        state: Set("in_review".into()),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+    app.switch_to("kees@buurtfonds.test").await;
+    let resp = app
+        .post_form("/sf/accept_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(resp.status(), 404);
+    assert_eq!(team_size(&app, id).await, 0);
+    initiatives::Entity::update(initiatives::ActiveModel {
+        id: Set(id),
+        state: Set("draft".into()),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+
+    // After seven days the link no longer works.
+    co_initiators::Entity::update(co_initiators::ActiveModel {
+        id: Set(claim.id),
+        invited_at: Set(app::ssr::services::now() - chrono::Duration::days(8)),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+    let resp = app
+        .post_form("/sf/accept_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(resp.status(), 404);
+    assert_eq!(team_size(&app, id).await, 0);
+
+    // Five invitations a day per initiative; the sixth is refused.
+    app.switch_to(AHMED).await;
+    for n in 0..5 {
+        invite_and_read_token(&app, id, &format!("buur{n}@example.org")).await;
+    }
+    let resp = app
+        .post_form(
+            "/sf/invite_co_initiator",
+            &[("id", &id.to_string()), ("email", "buur5@example.org")],
+        )
+        .await;
+    assert_eq!(location(&resp), format!("/propose/{id}/team"));
+    assert!(app
+        .text(&format!("/propose/{id}/team"))
+        .await
+        .contains("Je hebt vandaag al 5 uitnodigingen verstuurd"));
+
+    // An account that has not confirmed its address sends none.
+    users::Entity::update(users::ActiveModel {
+        id: Set(ahmed),
+        verified_at: Set(None),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+    let other = start(&app, "Buurtborrel").await;
+    let before = co_initiators::Entity::find().count(&app.db).await.unwrap();
+    app.post_form(
+        "/sf/invite_co_initiator",
+        &[("id", &other.to_string()), ("email", "nieuw@example.org")],
+    )
+    .await;
+    assert_eq!(
+        co_initiators::Entity::find().count(&app.db).await.unwrap(),
+        before
+    );
+}

@@ -1,9 +1,16 @@
 //! Co-initiators: the initiator invites people by e-mail; the link in the
 //! mail carries a random token (only its SHA-256 is stored) that the invitee
-//! accepts once, signed in with any address — the link is the proof.
+//! accepts once. An invitation is bound to the address it was sent to (the
+//! invitee accepts signed in with that address, verified), lasts
+//! [`INVITE_DAYS`] days and only while the initiative can be edited (a draft,
+//! or sent back with questions) — so nobody joins the team of an initiative
+//! that is being decided. Only verified accounts invite, at most
+//! [`INVITES_PER_DAY`] a day per initiative, and the mail's subject carries
+//! no text of the inviter's.
 
 use super::{now, propose};
 use crate::api::propose::{Invitation, MAX_CO_INITIATORS};
+use crate::domain::State;
 use crate::ssr::entities::{co_initiators, initiatives, users};
 use crate::ssr::error::ServiceError;
 use crate::ssr::session::{hash_token, new_token, CurrentUser};
@@ -12,6 +19,11 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
 };
+
+/// How long an invitation link works.
+pub const INVITE_DAYS: i64 = 7;
+/// How many invitations one initiative may send in 24 hours.
+pub const INVITES_PER_DAY: u64 = 5;
 
 fn invalid(field: &'static str, code: &str) -> ServiceError {
     ServiceError::Invalid {
@@ -35,8 +47,20 @@ pub async fn invite(
     if initiative.initiator_id != inviter.id {
         return Err(crate::domain::TransitionError::Forbidden.into());
     }
+    if !inviter.verified {
+        return Err(invalid("email", "verify_first"));
+    }
     if email == inviter.email.to_lowercase() {
         return Err(invalid("email", "invite_self"));
+    }
+    let day_ago = now() - chrono::Duration::hours(24);
+    let today = co_initiators::Entity::find()
+        .filter(co_initiators::Column::InitiativeId.eq(id))
+        .filter(co_initiators::Column::InvitedAt.gt(day_ago))
+        .count(&state.db)
+        .await?;
+    if today >= INVITES_PER_DAY {
+        return Err(invalid("email", "invites_per_day"));
     }
     let existing = co_initiators::Entity::find()
         .filter(co_initiators::Column::InitiativeId.eq(id))
@@ -73,7 +97,7 @@ pub async fn invite(
         .send(
             &state.db,
             email,
-            &(t.mail_invite_subject)(&inviter.display_name),
+            t.mail_invite_subject,
             &(t.mail_invite_body)(&inviter.display_name, &initiative.title, &link),
         )
         .await
@@ -111,6 +135,7 @@ async fn open(
     let invite = co_initiators::Entity::find()
         .filter(co_initiators::Column::TokenHash.eq(hash_token(token.trim())))
         .filter(co_initiators::Column::AcceptedAt.is_null())
+        .filter(co_initiators::Column::InvitedAt.gt(now() - chrono::Duration::days(INVITE_DAYS)))
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -118,6 +143,11 @@ async fn open(
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    // Joining is for the plan, not for the decision about it.
+    let open = [State::Draft.as_str(), State::ChangesRequested.as_str()];
+    if !open.contains(&initiative.state.as_str()) {
+        return Err(ServiceError::NotFound);
+    }
     Ok((invite, initiative))
 }
 
@@ -137,17 +167,26 @@ pub async fn find(db: &DatabaseConnection, token: &str) -> Result<Invitation, Se
     })
 }
 
-/// Accepts an invitation for `user_id`; returns the initiative's id. Works once.
+/// Accepts an invitation for `user`; returns the initiative's id. Works once.
 ///
 /// # Errors
-/// [`ServiceError::NotFound`] for an unknown or used link, `token` when the
-/// person is already on the team; a database error.
+/// [`ServiceError::NotFound`] for an unknown, used or expired link (or an
+/// initiative no longer open to join); `token` when the person's address is
+/// not verified, is not the invited one, or is already on the team; a
+/// database error.
 pub async fn accept(
     db: &DatabaseConnection,
-    user_id: i64,
+    user: &CurrentUser,
     token: &str,
 ) -> Result<i64, ServiceError> {
+    let user_id = user.id;
     let (invite, initiative) = open(db, token).await?;
+    if !user.verified {
+        return Err(invalid("token", "verify_first"));
+    }
+    if user.email.to_lowercase() != invite.email.to_lowercase() {
+        return Err(invalid("token", "invite_other_address"));
+    }
     let already = initiative.initiator_id == user_id
         || co_initiators::Entity::find()
             .filter(co_initiators::Column::InitiativeId.eq(initiative.id))
