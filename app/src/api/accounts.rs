@@ -95,11 +95,21 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next("/initiatives?page=2"), "/initiatives?page=2");
+        assert_eq!(safe_next("/propose"), "/propose");
+        assert_eq!(safe_next("/me#notifications"), "/me#notifications");
         for evil in [
             "//evil.example",
             "https://evil.example",
             "/\\evil.example",
             "evil",
+            // Browsers drop tabs and newlines: these are `//evil.example/x`.
+            "/\t/evil.example/x",
+            "/\n/evil.example/x",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            "/\\/evil.example",
+            "https:evil.example",
+            "javascript:alert(1)",
         ] {
             assert_eq!(safe_next(evil), "/", "{evil}");
         }
@@ -140,15 +150,19 @@ pub async fn who_am_i() -> Result<Option<Me>, ServerFnError> {
 }
 
 /// Only paths on this site may be `next`.
+///
+/// Read the way a browser reads it (WHATWG URL parsing, the `url` crate):
+/// browsers drop tabs and newlines anywhere in a URL and take `\` for `/`,
+/// so `/\t/evil.example` is `//evil.example`, another site. The address is
+/// resolved against this site and kept only if it stays here; what comes
+/// back is its normalised path, query and fragment.
 pub fn safe_next(next: &str) -> String {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.contains("://");
-    if ok {
-        next.to_string()
-    } else {
-        "/".to_string()
+    let base = url::Url::parse("https://buurtfonds.invalid/").expect("a valid base");
+    match base.join(next) {
+        Ok(joined) if joined.origin() == base.origin() && next.starts_with('/') => {
+            joined[url::Position::BeforePath..].to_string()
+        }
+        _ => "/".to_string(),
     }
 }
 

@@ -96,12 +96,20 @@ async fn english_is_complete_and_chosen_with_a_link_that_works_without_javascrip
     assert!(english.contains("€1,100.00"), "English money format");
     assert!(!english.contains("Net gesteund"));
 
-    let evil = app.get("/lang/nl?next=//evil.example").await;
-    assert_eq!(
-        evil.headers()["location"],
-        "/",
-        "only local paths are followed"
-    );
+    // A browser drops the tab (and newlines) and lands on //evil.example/x.
+    for next in [
+        "//evil.example",
+        "/%09/evil.example/x",
+        "/%0A/evil.example/x",
+        "/%5C/evil.example/x",
+    ] {
+        let evil = app.get(&format!("/lang/nl?next={next}")).await;
+        assert_eq!(
+            evil.headers()["location"],
+            "/",
+            "only local paths are followed: {next}"
+        );
+    }
     assert_eq!(app.get("/lang/xx").await.status(), 404);
 }
 
