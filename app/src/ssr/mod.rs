@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod entities;
 pub mod error;
+pub mod export;
 pub mod flash;
 pub mod mail;
 pub mod request;

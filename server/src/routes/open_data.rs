@@ -273,17 +273,19 @@ pub async fn initiatives_csv(State(state): State<AppState>, RawQuery(raw): RawQu
             Err(e) => return failed(&e),
         };
         for i in &page.items {
+            // What people typed (titles, names) cannot run as a formula.
+            let cell = |s: &str| app::ssr::export::cell(s).into_owned();
             let row = [
                 i.id.to_string(),
-                i.title.clone(),
+                cell(&i.title),
                 i.kind.clone(),
                 i.status.clone(),
-                i.neighbourhood.clone(),
+                cell(&i.neighbourhood),
                 i.neighbourhood_slug.clone(),
                 i.granted_cents.to_string(),
                 i.decided_on.clone().unwrap_or_default(),
                 i.funded_on.clone().unwrap_or_default(),
-                i.public_name.clone().unwrap_or_default(),
+                cell(i.public_name.as_deref().unwrap_or_default()),
                 format!("{base}/initiatives/{}", i.id),
             ];
             if out.write_record(&row).is_err() {
@@ -321,7 +323,7 @@ pub async fn neighbourhoods_csv(State(state): State<AppState>) -> Response {
         ok &= out
             .write_record([
                 n.slug.clone(),
-                n.name.clone(),
+                app::ssr::export::cell(&n.name).into_owned(),
                 n.committed_cents.to_string(),
                 n.paid_cents.to_string(),
                 n.initiatives.to_string(),

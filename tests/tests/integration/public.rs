@@ -625,3 +625,61 @@ async fn visitors_are_served_from_a_short_cache_with_a_fresh_nonce_and_signed_in
     assert_ne!(a.headers().get("set-cookie"), None);
     assert_ne!(csp_nonce(&a), csp_nonce(&b));
 }
+
+/// CSV formula injection: a public name or a title that starts like a
+/// formula (`=HYPERLINK(…)`) reaches the open-data CSV and the admin's audit
+/// CSV as text — with a leading `'` — never as something a spreadsheet runs.
+#[tokio::test]
+async fn csv_downloads_never_carry_a_formula() {
+    use sea_orm::ActiveValue::Set;
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let evil = "=HYPERLINK(\"https://evil.example\",\"klik\")";
+    let funded = initiatives::Entity::find()
+        .filter(initiatives::Column::State.eq("funded"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    users::Entity::update(users::ActiveModel {
+        id: Set(funded.initiator_id),
+        public_name: Set(Some(evil.into())),
+        public_name_consent: Set(true),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+    initiatives::Entity::update(initiatives::ActiveModel {
+        id: Set(funded.id),
+        title: Set("+31 buren helpen elkaar".into()),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+    let body = app.text("/initiatives.csv").await;
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let row = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| r[0] == funded.id.to_string())
+        .expect("the funded initiative is in the file");
+    assert_eq!(&row[1], "'+31 buren helpen elkaar");
+    assert_eq!(&row[9], format!("'{evil}"));
+    for record in csv::Reader::from_reader(body.as_bytes()).records() {
+        for cell in record.unwrap().iter() {
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell}");
+        }
+    }
+
+    // The audit log: draft titles of any resident reach the admin's file.
+    app.sign_in("admin@buurtfonds.test").await;
+    let audit = app.text("/admin/audit.csv").await;
+    for record in csv::Reader::from_reader(audit.as_bytes()).records() {
+        for cell in record.unwrap().iter() {
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell}");
+        }
+    }
+    assert!(audit.contains("'+31 buren helpen elkaar"), "{audit}");
+}

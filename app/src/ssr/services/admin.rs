@@ -524,17 +524,19 @@ pub async fn audit_csv(
     ])
     .map_err(failed)?;
     for r in rows {
+        // What people typed (titles, names, reasons) cannot run as a formula.
+        let cell = |s: &str| crate::ssr::export::cell(s).into_owned();
         out.write_record([
             r.id.to_string(),
             r.at,
             r.initiative_id.to_string(),
-            r.initiative_title,
-            r.actor,
+            cell(&r.initiative_title),
+            cell(&r.actor),
             r.action,
             r.from_state.unwrap_or_default(),
             r.to_state,
             r.amount_cents.map(|c| c.to_string()).unwrap_or_default(),
-            r.reason.unwrap_or_default(),
+            cell(&r.reason.unwrap_or_default()),
         ])
         .map_err(failed)?;
     }
