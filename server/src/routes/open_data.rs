@@ -485,7 +485,7 @@ pub async fn sitemap_initiatives(
         Ok(r) => r,
         Err(e) => return failed(&e),
     };
-    if ids.is_empty() && n > 0 && n * SITEMAP_PAGE >= total {
+    if ids.is_empty() && n > 0 && n.checked_mul(SITEMAP_PAGE).is_none_or(|s| s >= total) {
         return failed(&ServiceError::NotFound);
     }
     let base = state.public_url.trim_end_matches('/').to_string();

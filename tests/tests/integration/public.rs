@@ -370,6 +370,11 @@ async fn openapi_feed_sitemap_and_opengraph_describe_the_public_data() {
         assert!(list.contains(&format!("/initiatives/{id}</loc>")), "{id}");
     }
     assert_eq!(app.get("/sitemaps/initiatives-7.xml").await.status(), 404);
+    // A page number whose offset overflows a u64 is simply not there (it panicked).
+    for huge in ["461168601842738", "18446744073709551615"] {
+        let resp = app.get(&format!("/sitemaps/initiatives-{huge}.xml")).await;
+        assert_eq!(resp.status(), 404, "{huge}");
+    }
 
     let one = &funded[0];
     let page = app

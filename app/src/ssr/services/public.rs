@@ -285,11 +285,16 @@ pub async fn public_ids<C: ConnectionTrait>(
     use sea_orm::PaginatorTrait;
     let base = initiatives::Entity::find().filter(initiatives::Column::IsPublic.eq(true));
     let total = base.clone().count(db).await?;
+    // A page number from the address can be anything: past the end (or
+    // beyond what a u64 holds) there is nothing to ask the database for.
+    let Some(skip) = page.checked_mul(size).filter(|s| *s < total.max(1)) else {
+        return Ok((Vec::new(), total));
+    };
     let ids = base
         .select_only()
         .column(initiatives::Column::Id)
         .order_by_asc(initiatives::Column::Id)
-        .offset(page * size)
+        .offset(skip)
         .limit(size)
         .into_tuple::<i64>()
         .all(db)
