@@ -45,6 +45,8 @@ pub struct PaymentTexts {
     pub payout_history: &'static str,
     pub payout_state: fn(&str) -> &'static str,
     pub manual_blocked: &'static str,
+    /// Cancelling while a Stripe payout's outcome is not known.
+    pub cancel_blocked: &'static str,
     pub reconcile_title: &'static str,
     pub reconcile_intro: &'static str,
     pub reconcile_none: &'static str,
@@ -100,6 +102,7 @@ pub(super) static NL: PaymentTexts = PaymentTexts {
         "reversed" => "teruggeboekt",
         _ => "onbekend",
     },
+    cancel_blocked: "Annuleren kan nu niet: een uitbetaling via Stripe is nog niet bevestigd en kan al zijn gedaan. Probeer eerst de uitbetaling opnieuw; dan is duidelijk of het geld is overgemaakt.",
     manual_blocked: "Er loopt een uitbetaling via Stripe. Rond die eerst af voordat je een bankoverschrijving vastlegt.",
     reconcile_title: "Afstemming met Stripe",
     reconcile_intro: "Vergelijkt het grootboek met de saldomutaties bij Stripe: giften, terugbetalingen, uitbetalingen en teruggeboekte uitbetalingen.",
@@ -156,6 +159,7 @@ pub(super) static EN: PaymentTexts = PaymentTexts {
         "reversed" => "returned",
         _ => "unknown",
     },
+    cancel_blocked: "Cancelling is not possible now: a Stripe payout is not confirmed and may already have been made. Try the payout again first; then it is clear whether the money was sent.",
     manual_blocked: "A Stripe payout is under way. Finish it before recording a bank transfer.",
     reconcile_title: "Reconciliation with Stripe",
     reconcile_intro: "Compares the ledger with Stripe's balance transactions: gifts, refunds, payouts and returned payouts.",
@@ -173,6 +177,7 @@ impl PaymentTexts {
             "gift_amount" => Some(self.err_amount),
             "gift_name" => Some(self.err_name),
             "stripe_payout_pending" => Some(self.manual_blocked),
+            "payout_unknown_cancel" => Some(self.cancel_blocked),
             _ => None,
         }
     }

@@ -220,6 +220,30 @@ async fn a_payout_whose_answer_was_lost_is_retried_and_pays_exactly_once() {
             "{backend:?}: says why"
         );
         assert_eq!(app.initiative(HUISWERK).await.state, "approved");
+        // Cancelling now would give the fund back money Stripe may have sent.
+        let granted = balance(&app, AccountKey::InitiativeGranted(id)).await;
+        let cancel = app
+            .post_form(
+                "/sf/coach_step",
+                &[
+                    ("id", &id.to_string()),
+                    ("step", "cancel"),
+                    ("reason", "Gaat niet door"),
+                ],
+            )
+            .await;
+        assert!(cancel.status().is_redirection(), "{backend:?}");
+        let refused = app.text(&location(&cancel)).await;
+        assert!(
+            refused.contains("Annuleren kan nu niet"),
+            "{backend:?}: says why"
+        );
+        assert_eq!(app.initiative(HUISWERK).await.state, "approved");
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeGranted(id)).await,
+            granted,
+            "{backend:?}: nothing released"
+        );
 
         // The retry sends the same idempotency key: Stripe answers with the first transfer.
         let retried = stripe_payout(&app, id).await;

@@ -511,6 +511,9 @@ impl From<ServiceError> for StepError {
             ServiceError::Transition(TransitionError::InvalidAmount) => {
                 StepError::Field("amount", "amount_above_asked")
             }
+            ServiceError::Invalid { field, message } if message == "payout_unknown_cancel" => {
+                StepError::Field(field, "payout_unknown_cancel")
+            }
             other => StepError::Service(other),
         }
     }

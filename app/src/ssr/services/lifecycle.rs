@@ -110,6 +110,22 @@ async fn perform_recording(
     let txn = db.begin().await?;
     let mut result = perform_step(&txn, initiative_id, actor_id, &action, reason, at, "").await;
     if result.is_ok() && matches!(action, Action::Cancel) {
+        // The step above holds the initiative's row lock, so a Stripe payout
+        // cannot start now (it re-checks the state under that lock); one
+        // already started, whose outcome is unknown, may have paid: then the
+        // money is not the fund's to take back.
+        match super::payments::pending_payout(&txn, initiative_id).await {
+            Ok(Some(_)) => {
+                result = Err(ServiceError::Invalid {
+                    field: "reason",
+                    message: "payout_unknown_cancel".into(),
+                });
+            }
+            Ok(None) => {}
+            Err(e) => result = Err(e),
+        }
+    }
+    if result.is_ok() && matches!(action, Action::Cancel) {
         // Gifts go back to their givers; the release above returned the match.
         if let Err(e) = super::payments::mark_refunds_for_cancellation(&txn, initiative_id).await {
             result = Err(e);

@@ -332,6 +332,29 @@ pub async fn pay_out(
         Some(p) => p,
         None => new_payout(db, initiative_id, actor_id, amount).await?,
     };
+    // Still approved, asked under the initiative's row lock: a cancellation
+    // that committed meanwhile wins, and nothing is sent (a cancellation
+    // that comes after this sees the pending payout and is refused).
+    let still_approved = initiatives::Entity::update_many()
+        .col_expr(initiatives::Column::UpdatedAt, Expr::value(now()))
+        .filter(initiatives::Column::Id.eq(initiative_id))
+        .filter(initiatives::Column::State.eq(State::Approved.as_str()))
+        .exec(db)
+        .await?;
+    if still_approved.rows_affected == 0 {
+        payouts::Entity::update_many()
+            .col_expr(payouts::Column::State, Expr::value("failed"))
+            .col_expr(
+                payouts::Column::FailureReason,
+                Expr::value(Some("the initiative is no longer approved".to_string())),
+            )
+            .col_expr(payouts::Column::UpdatedAt, Expr::value(now()))
+            .filter(payouts::Column::Id.eq(payout.id))
+            .filter(payouts::Column::State.eq("pending"))
+            .exec(db)
+            .await?;
+        return Err(ServiceError::Conflict);
+    }
     match gateway
         .transfer(
             &payout.idempotency_key,
