@@ -45,8 +45,8 @@ impl AuthLimits {
         }
     }
 
-    /// Seconds to wait, when `ip` or `account` is over its limit.
-    fn check(&self, ip: IpAddr, account: Option<String>) -> Option<u64> {
+    /// Seconds to wait, when `ip` or any of `accounts` is over its limit.
+    fn check(&self, ip: IpAddr, accounts: &[String]) -> Option<u64> {
         let clock = DefaultClock::default();
         let wait = |not_until: governor::NotUntil<_>| {
             not_until.wait_time_from(clock.now()).as_secs().max(1)
@@ -54,10 +54,15 @@ impl AuthLimits {
         if let Err(n) = self.by_ip.check_key(&ip) {
             return Some(wait(n));
         }
-        if let Some(account) = account {
-            if let Err(n) = self.by_account.check_key(&account) {
-                return Some(wait(n));
+        // Each named account is charged, so none escapes by being named second.
+        let mut longest = None;
+        for account in accounts {
+            if let Err(n) = self.by_account.check_key(account) {
+                longest = longest.max(Some(wait(n)));
             }
+        }
+        if longest.is_some() {
+            return longest;
         }
         self.by_ip.retain_recent();
         self.by_account.retain_recent();
@@ -84,10 +89,16 @@ pub async fn limit(State(limits): State<AuthLimits>, request: Request, next: Nex
     let Ok(bytes) = to_bytes(body, 256 * 1024).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
-    let account = form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == "email" || k == "token")
-        .map(|(k, v)| format!("{k}:{}", v.trim().to_lowercase()));
-    if let Some(seconds) = limits.check(ip, account) {
+    // Every account the form names counts: a decoy `token` placed before the
+    // `email` must not give each attempt a fresh bucket of its own.
+    let mut accounts: Vec<String> = form_urlencoded::parse(&bytes)
+        .filter(|(k, _)| k == "email" || k == "token")
+        .map(|(k, v)| format!("{k}:{}", v.trim().to_lowercase()))
+        .take(8)
+        .collect();
+    accounts.sort();
+    accounts.dedup();
+    if let Some(seconds) = limits.check(ip, &accounts) {
         tracing::warn!(%ip, path = %parts.uri.path(), "rate limit reached");
         return too_many(seconds);
     }

@@ -277,6 +277,44 @@ async fn too_many_attempts_for_one_account_get_429_with_retry_after() {
     assert_eq!(other.status(), 302);
 }
 
+/// The decoy bypass: a fresh random `token` field placed before `email`
+/// gave every attempt a bucket of its own. Every account a form names counts.
+#[tokio::test]
+async fn a_decoy_token_before_the_address_does_not_escape_the_limit() {
+    let app = spawn_app_configured(Backend::Sqlite, |s| s.auth_attempts_per_account = 3)
+        .await
+        .unwrap();
+    app.seed_demo().await;
+    for n in 0..3 {
+        let decoy = format!("decoy-{n}");
+        let r = app
+            .post_form(
+                "/sf/sign_in",
+                &[
+                    ("token", &decoy),
+                    ("email", "maria@buurtfonds.test"),
+                    ("password", "raden raden"),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 302);
+    }
+    let limited = app
+        .post_form(
+            "/sf/sign_in",
+            &[
+                ("token", "decoy-last"),
+                ("email", "maria@buurtfonds.test"),
+                ("password", "buurtfonds-demo"),
+                ("next", "/"),
+            ],
+        )
+        .await;
+    assert_eq!(limited.status(), 429);
+    assert_eq!(sessions::Entity::find().count(&app.db).await.unwrap(), 0);
+}
+
 #[tokio::test]
 async fn too_many_attempts_from_one_address_get_429() {
     let app = spawn_app_configured(Backend::Sqlite, |s| s.auth_attempts_per_ip = 2)
