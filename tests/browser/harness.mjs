@@ -50,10 +50,11 @@ function startListening(program, args, env, what) {
  * `{ stripe: true }` it also starts the fake Stripe (`fake-stripe`, built
  * from tests/src) and points the server's real Stripe client at it.
  */
-export async function startServer({ stripe = false } = {}) {
+export async function startServer({ stripe = false, env: settings = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'buurtfonds-browser-'));
   const env = {
     ...process.env,
+    ...settings,
     DATABASE_URL: `sqlite://${dir}/browser.db?mode=rwc`,
     BUURTFONDS_LISTEN_ADDR: '127.0.0.1:0',
     BUURTFONDS_SITE_ROOT: join(root, 'target/site'),

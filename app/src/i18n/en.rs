@@ -71,6 +71,16 @@ pub(super) static TEXTS: Texts = Texts {
     err_password_length: |min, max| format!("Choose a password of {min} to {max} characters."),
     err_name_length: "Enter your name (at most 80 characters).",
     err_bad_credentials: "The e-mail address or the password is wrong.",
+    err_too_many: "Too many attempts in a row. Wait a minute, then try again.",
+    too_many_title: "Please wait",
+    too_many_wait: |s| {
+        if s == 1 {
+            "Too many attempts in a row. Wait 1 second, then try again.".into()
+        } else {
+            format!("Too many attempts in a row. Wait {s} seconds, then try again.")
+        }
+    },
+    too_many_back: "Back to the form",
     err_bad_token: "This link does not work (any more). Ask for a new one.",
     err_generic: "This field is not right yet.",
     nav_me: "My initiatives",

@@ -204,6 +204,12 @@ pub struct Texts {
     pub err_password_length: fn(u64, u64) -> String,
     pub err_name_length: &'static str,
     pub err_bad_credentials: &'static str,
+    /// Next to the e-mail field when too many attempts were made.
+    pub err_too_many: &'static str,
+    /// The page a plain form post gets when held up: title, the wait, the way back.
+    pub too_many_title: &'static str,
+    pub too_many_wait: fn(u64) -> String,
+    pub too_many_back: &'static str,
     pub err_bad_token: &'static str,
     pub err_generic: &'static str,
     pub nav_me: &'static str,
@@ -275,6 +281,7 @@ impl Texts {
             "password_length" => (self.err_password_length)(PASSWORD_MIN, PASSWORD_MAX),
             "name_length" => self.err_name_length.into(),
             "bad_credentials" => self.err_bad_credentials.into(),
+            "too_many_attempts" => self.err_too_many.into(),
             "bad_token" | "token_missing" => self.err_bad_token.into(),
             "message_length" => self.err_message_length.into(),
             "public_name_length" => self.err_public_name_length.into(),

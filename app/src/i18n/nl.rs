@@ -71,6 +71,16 @@ pub(super) static TEXTS: Texts = Texts {
     err_password_length: |min, max| format!("Kies een wachtwoord van {min} tot {max} tekens."),
     err_name_length: "Vul je naam in (hoogstens 80 tekens).",
     err_bad_credentials: "Het e-mailadres of het wachtwoord klopt niet.",
+    err_too_many: "Te veel pogingen achter elkaar. Wacht een minuut en probeer het dan opnieuw.",
+    too_many_title: "Even wachten",
+    too_many_wait: |s| {
+        if s == 1 {
+            "Te veel pogingen achter elkaar. Wacht 1 seconde en probeer het dan opnieuw.".into()
+        } else {
+            format!("Te veel pogingen achter elkaar. Wacht {s} seconden en probeer het dan opnieuw.")
+        }
+    },
+    too_many_back: "Terug naar het formulier",
     err_bad_token: "Deze link werkt niet (meer). Vraag een nieuwe aan.",
     err_generic: "Dit veld klopt nog niet.",
     nav_me: "Mijn initiatieven",

@@ -3,7 +3,14 @@
 //! onboarding, which each ask Stripe for something): per client IP and per account (the e-mail address or token
 //! in the form), so that neither one address nor one account can be
 //! hammered. Refusals answer 429 with `Retry-After`.
+//!
+//! Being held up is said where the person is: a plain form post (no
+//! JavaScript) gets a page of its own in the site's style and language, with
+//! the wait and a link back to the form; the page's own call (hydrated)
+//! gets the form's feedback, so the message stands next to the e-mail field
+//! and what was typed stays.
 
+use app::api::accounts::safe_next;
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -100,24 +107,97 @@ pub async fn limit(State(limits): State<AuthLimits>, request: Request, next: Nex
     accounts.dedup();
     if let Some(seconds) = limits.check(ip, &accounts) {
         tracing::warn!(%ip, path = %parts.uri.path(), "rate limit reached");
-        return too_many(seconds);
+        let email = form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "email")
+            .map(|(_, v)| v.trim().to_string());
+        return too_many(&parts, seconds, email.as_deref());
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
 }
 
-fn too_many(seconds: u64) -> Response {
-    let mut resp = (
-        StatusCode::TOO_MANY_REQUESTS,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        format!(
-            "Te veel pogingen. Wacht {seconds} seconden en probeer het dan opnieuw.\n\
-             Too many attempts. Wait {seconds} seconds, then try again.\n"
-        ),
-    )
-        .into_response();
+/// The form a limited path belongs to, and its page.
+fn form_of(path: &str) -> (&'static str, &'static str) {
+    match path {
+        "/sf/sign_in" => ("sign_in", "/login"),
+        "/sf/sign_up" => ("sign_up", "/signup"),
+        "/sf/forgot_password" => ("forgot", "/forgot"),
+        "/sf/reset_password" => ("reset", "/reset"),
+        _ => ("", "/"),
+    }
+}
+
+fn too_many(parts: &axum::http::request::Parts, seconds: u64, email: Option<&str>) -> Response {
+    let header_of = |name: header::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    };
+    let lang = app::i18n::Lang::from_cookie_header(header_of(header::COOKIE));
+    let t = lang.texts();
+    let (form, page) = form_of(parts.uri.path());
+    let plain_post = header_of(header::ACCEPT).contains("text/html");
+    let mut resp = if plain_post {
+        // Back to the page the form was on (only a local one).
+        let back = header_of(header::REFERER)
+            .parse::<axum::http::Uri>()
+            .ok()
+            .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()))
+            .map_or_else(|| page.to_string(), |p| safe_next(&p));
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title} · Buurtfonds</title>\
+             <link rel=\"stylesheet\" href=\"/pkg/buurtfonds.css\"></head>\
+             <body><main id=\"main\"><section class=\"narrow\">\
+             <h1>{title}</h1><div class=\"error-summary\" role=\"alert\"><p>{text}</p></div>\
+             <p><a class=\"button\" href=\"{back}\">{again}</a></p>\
+             </section></main></body></html>\n",
+            lang = lang.code(),
+            title = t.too_many_title,
+            text = (t.too_many_wait)(seconds),
+            back = html_escape(&back),
+            again = t.too_many_back,
+        );
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            html,
+        )
+            .into_response()
+    } else if !form.is_empty() {
+        // The page's own call: its form's feedback, shown next to the field.
+        let mut feedback =
+            app::api::forms::FormFeedback::new(form).with_error("email", "too_many_attempts");
+        if let Some(email) = email {
+            feedback = feedback.with_value("email", email);
+        }
+        (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            serde_json::to_string(&feedback).unwrap_or_default(),
+        )
+            .into_response()
+    } else {
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{}\n", (t.too_many_wait)(seconds)),
+        )
+            .into_response()
+    };
     if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
         resp.headers_mut().insert(header::RETRY_AFTER, v);
     }
     resp
+}
+
+/// `text` safe inside an HTML attribute.
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -256,7 +256,40 @@ async fn too_many_attempts_for_one_account_get_429_with_retry_after() {
         .parse()
         .unwrap();
     assert!((1..=60).contains(&retry));
-    assert!(limited.text().await.unwrap().contains("Te veel pogingen"));
+    // Without JavaScript: a page in the site's style, with the wait and the way back.
+    assert!(limited.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let page = limited.text().await.unwrap();
+    assert!(
+        page.contains("Te veel pogingen") && page.contains("seconden"),
+        "{page}"
+    );
+    assert!(page.contains(r#"<link rel="stylesheet" href="/pkg/buurtfonds.css">"#));
+    assert!(page.contains(r#"href="/""#) && page.contains("Terug naar het formulier"));
+    // The hydrated page's own call: the form's feedback, the address kept.
+    let token = app.csrf_token().await;
+    let called = app
+        .client
+        .post(format!("{}/sf/sign_in", app.address))
+        .header("referer", format!("{}/login", app.address))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "maria@buurtfonds.test"),
+            ("password", "buurtfonds-demo"),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(called.headers().contains_key("retry-after"));
+    let feedback: app::api::forms::FormFeedback = called.json().await.unwrap();
+    assert_eq!(
+        feedback.error("email").as_deref(),
+        Some("too_many_attempts")
+    );
+    assert_eq!(feedback.value("email"), "maria@buurtfonds.test");
     assert_eq!(
         sessions::Entity::find().count(&app.db).await.unwrap(),
         0,
