@@ -552,6 +552,20 @@ async fn cancelling_an_approved_initiative_returns_its_money_to_the_fund() {
         .is_some());
 }
 
+/// Gives coach `email` a mandate of `euros`; returns their id.
+async fn give_mandate(app: &TestApp, email: &str, euros: i64) -> i64 {
+    let coach = app.user_id(email).await;
+    coach_mandates::Entity::update(coach_mandates::ActiveModel {
+        coach_id: Set(coach),
+        max_cents: Set(Cents::euros(euros).0),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+    coach
+}
+
 /// Puts `email` on the team of `initiative` as a co-initiator who accepted.
 async fn join_team(app: &TestApp, initiative: i64, email: &str) -> i64 {
     use app::ssr::entities::co_initiators;
@@ -589,15 +603,7 @@ async fn nobody_on_an_initiatives_team_decides_about_it_on_both_databases() {
             continue;
         };
         app.seed_demo().await;
-        let joris = app.user_id("joris.coach@buurtfonds.test").await;
-        coach_mandates::Entity::update(coach_mandates::ActiveModel {
-            coach_id: Set(joris),
-            max_cents: Set(Cents::euros(5_000).0),
-            ..Default::default()
-        })
-        .exec(&app.db)
-        .await
-        .unwrap();
+        let joris = give_mandate(&app, "joris.coach@buurtfonds.test", 5_000).await;
         let step = |id: i64, step: &'static str, amount: &'static str| {
             let app = &app;
             async move {
@@ -775,15 +781,7 @@ async fn a_co_signature_is_asked_of_everyone_who_may_give_it() {
     use app::ssr::entities::mail_outbox;
     let app = spawn_app().await;
     app.seed_demo().await;
-    let joris = app.user_id("joris.coach@buurtfonds.test").await;
-    coach_mandates::Entity::update(coach_mandates::ActiveModel {
-        coach_id: Set(joris),
-        max_cents: Set(Cents::euros(5_000).0),
-        ..Default::default()
-    })
-    .exec(&app.db)
-    .await
-    .unwrap();
+    give_mandate(&app, "joris.coach@buurtfonds.test", 5_000).await;
     let bbq = app.initiative("Burendag met barbecue op het plein").await;
     initiatives::Entity::update(initiatives::ActiveModel {
         id: Set(bbq.id),

@@ -60,30 +60,10 @@ async fn start(app: &TestApp, title: &str) -> i64 {
 /// Fills steps 2 to 4 of draft `id` and adds the budget lines.
 async fn fill_until_budget(app: &TestApp, id: i64, lines: &[(&str, &str)]) {
     let id_s = id.to_string();
-    let nbh = neighbourhood(app, "lombok").await.to_string();
+    fill_until_strength(app, id).await;
     // (server function, its fields, the step it leads to)
     type Step<'a> = (&'a str, Vec<(&'a str, String)>, &'a str);
     let steps: Vec<Step> = vec![
-        (
-            "/sf/save_people",
-            vec![
-                (
-                    "beneficiaries",
-                    "Buren die kleding willen laten maken".into(),
-                ),
-                ("participants", "12".into()),
-            ],
-            "place",
-        ),
-        (
-            "/sf/save_place",
-            vec![
-                ("neighbourhood_id", nbh),
-                ("starts_on", in_days(30)),
-                ("ends_on", String::new()),
-            ],
-            "strength",
-        ),
         // A helper filled in but not added is saved on going on, with what
         // the resident brings, in one post.
         (
