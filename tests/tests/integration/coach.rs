@@ -782,6 +782,16 @@ async fn a_co_signature_is_asked_of_everyone_who_may_give_it() {
     let app = spawn_app().await;
     app.seed_demo().await;
     give_mandate(&app, "joris.coach@buurtfonds.test", 5_000).await;
+    // A former coach, now a resident, whose mandate row stayed: not asked.
+    coach_mandates::Entity::insert(coach_mandates::ActiveModel {
+        coach_id: Set(app.user_id("kees@buurtfonds.test").await),
+        max_cents: Set(Cents::euros(5_000).0),
+        set_by: Set(None),
+        updated_at: Set(now()),
+    })
+    .exec_without_returning(&app.db)
+    .await
+    .unwrap();
     let bbq = app.initiative("Burendag met barbecue op het plein").await;
     initiatives::Entity::update(initiatives::ActiveModel {
         id: Set(bbq.id),
@@ -835,9 +845,14 @@ async fn a_co_signature_is_asked_of_everyone_who_may_give_it() {
             mail.body_text
         );
     }
-    assert!(!notified(&app, "sanne.coach@buurtfonds.test", bbq.id)
-        .await
-        .contains(&"cosign_requested".to_string()));
+    for not_asked in ["sanne.coach@buurtfonds.test", "kees@buurtfonds.test"] {
+        assert!(
+            !notified(&app, not_asked, bbq.id)
+                .await
+                .contains(&"cosign_requested".to_string()),
+            "{not_asked}"
+        );
+    }
     let page = app.text("/me").await;
     assert!(
         !page.contains("Goedgekeurd door de buurtcoach; wacht"),

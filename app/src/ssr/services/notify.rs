@@ -160,10 +160,21 @@ async fn ask_cosigners(
         .into_tuple::<i64>()
         .all(db)
         .await?;
+    // A mandate row outlives a role change: only people who coach now.
     let coaches = coach_mandates::Entity::find()
         .select_only()
         .column(coach_mandates::Column::CoachId)
         .filter(coach_mandates::Column::MaxCents.gte(amount))
+        .filter(
+            coach_mandates::Column::CoachId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(users::Column::Id)
+                    .from(users::Entity)
+                    .and_where(users::Column::Role.eq("coach"))
+                    .and_where(users::Column::ErasedAt.is_null())
+                    .to_owned(),
+            ),
+        )
         .into_tuple::<i64>()
         .all(db)
         .await?;
