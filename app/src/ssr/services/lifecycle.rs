@@ -415,18 +415,30 @@ async fn load_actor<C: ConnectionTrait>(
     Ok(actor)
 }
 
-async fn load_facts<C: ConnectionTrait>(
+/// The co-initiators of an initiative who accepted: with its initiator, its
+/// team (the people who may not decide about it, and who hear of its steps).
+///
+/// # Errors
+/// A database error.
+pub(crate) async fn co_initiator_ids<C: ConnectionTrait>(
     db: &C,
-    initiative: &initiatives::Model,
-) -> Result<Facts, ServiceError> {
-    let co_initiator_ids = co_initiators::Entity::find()
-        .filter(co_initiators::Column::InitiativeId.eq(initiative.id))
+    initiative_id: i64,
+) -> Result<Vec<i64>, ServiceError> {
+    Ok(co_initiators::Entity::find()
+        .filter(co_initiators::Column::InitiativeId.eq(initiative_id))
         .filter(co_initiators::Column::AcceptedAt.is_not_null())
         .all(db)
         .await?
         .into_iter()
         .filter_map(|c| c.user_id)
-        .collect();
+        .collect())
+}
+
+async fn load_facts<C: ConnectionTrait>(
+    db: &C,
+    initiative: &initiatives::Model,
+) -> Result<Facts, ServiceError> {
+    let co_initiator_ids = co_initiator_ids(db, initiative.id).await?;
     let matched: i64 = donations::Entity::find()
         .filter(donations::Column::InitiativeId.eq(initiative.id))
         .all(db)

@@ -111,12 +111,19 @@ pub async fn tell(
     detail: Option<&str>,
 ) -> Result<(), ServiceError> {
     let db = &state.db;
-    let initiative = initiatives::Entity::find_by_id(initiative_id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let initiative = find_initiative(db, initiative_id).await?;
     let people = other_party(db, &initiative, actor_id).await?;
     deliver(state, &initiative, people, kind, detail).await
+}
+
+async fn find_initiative<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<initiatives::Model, ServiceError> {
+    initiatives::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 /// The people of `initiative`'s team: the initiator and the co-initiators who accepted.
@@ -124,18 +131,9 @@ async fn team<C: ConnectionTrait>(
     db: &C,
     initiative: &initiatives::Model,
 ) -> Result<Vec<i64>, ServiceError> {
-    Ok(co_initiators::Entity::find()
-        .select_only()
-        .column(co_initiators::Column::UserId)
-        .filter(co_initiators::Column::InitiativeId.eq(initiative.id))
-        .filter(co_initiators::Column::AcceptedAt.is_not_null())
-        .into_tuple::<Option<i64>>()
-        .all(db)
-        .await?
-        .into_iter()
-        .flatten()
-        .chain([initiative.initiator_id])
-        .collect())
+    let mut team = lifecycle::co_initiator_ids(db, initiative.id).await?;
+    team.push(initiative.initiator_id);
+    Ok(team)
 }
 
 /// Asks everyone who may co-sign `initiative_id` (admins, and coaches whose
@@ -148,10 +146,7 @@ async fn ask_cosigners(
 ) -> Result<(), ServiceError> {
     use crate::ssr::entities::coach_mandates;
     let db = &state.db;
-    let initiative = initiatives::Entity::find_by_id(initiative_id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let initiative = find_initiative(db, initiative_id).await?;
     let amount = initiative.amount_approved_cents.unwrap_or(i64::MAX);
     let admins = users::Entity::find()
         .select_only()
