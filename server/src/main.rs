@@ -111,6 +111,16 @@ async fn reconcile(settings: &Settings) -> anyhow::Result<u8> {
     let db = server::db::connect(settings).await?;
     server::db::migrate(&db).await?;
     let differences = app::ssr::services::payments::reconcile(&db, &gateway).await?;
+    let owed = app::ssr::services::payments::owed_to_fund_bank(&db).await?;
+    if !owed.is_empty() {
+        println!("gifts paid out by bank, owed from the Stripe balance to the fund's bank:");
+        for o in &owed {
+            println!(
+                "  initiative {} ({}): {} cents",
+                o.initiative_id, o.title, o.cents
+            );
+        }
+    }
     if differences.is_empty() {
         println!("reconciled: the ledger and Stripe agree (no differences)");
         return Ok(0);

@@ -39,15 +39,32 @@ struct Inner {
     /// oldest first
     balance: Vec<Value>,
     events: Vec<Value>,
-    /// idempotency key → (request fingerprint, status, body)
-    idempotent: HashMap<String, (String, u16, Value)>,
+    /// idempotency key → (request fingerprint, status, body, first seen at)
+    idempotent: HashMap<String, (String, u16, Value, i64)>,
+    /// Seconds the fake's clock runs ahead of the real one ([`FakeStripe::advance_clock`]).
+    clock_offset: i64,
     /// Creates the next transfer but never answers (a lost response).
     drop_next_transfer_answer: bool,
+    /// Fails the next transfer request before making anything (a request
+    /// lost on the way there).
+    drop_next_transfer_request: bool,
     /// Refuses the next transfer with this message.
     refuse_next_transfer: Option<String>,
 }
 
 impl Inner {
+    /// The fake's clock: real time plus [`FakeStripe::advance_clock`].
+    fn now(&self) -> i64 {
+        now() + self.clock_offset
+    }
+
+    /// Forgets idempotency keys older than 24 hours, as Stripe does: a
+    /// pruned key runs as a new request.
+    fn prune_keys(&mut self) {
+        let cutoff = self.now() - 24 * 60 * 60;
+        self.idempotent.retain(|_, (_, _, _, at)| *at > cutoff);
+    }
+
     fn id(&mut self, prefix: &str) -> String {
         self.counter += 1;
         format!("{prefix}_fake{:06}", self.counter)
@@ -140,7 +157,7 @@ impl FakeStripe {
             .route("/v1/accounts", post(create_account))
             .route("/v1/accounts/{id}", get(get_account))
             .route("/v1/account_links", post(create_account_link))
-            .route("/v1/transfers", post(create_transfer))
+            .route("/v1/transfers", post(create_transfer).get(list_transfers))
             .route("/v1/checkout/sessions", post(create_session))
             .route("/v1/checkout/sessions/{id}", get(get_session))
             .route("/v1/refunds", post(create_refund))
@@ -178,6 +195,18 @@ impl FakeStripe {
     /// The next transfer is made, but its answer is lost on the way back.
     pub fn lose_next_transfer_answer(&self) {
         self.lock().drop_next_transfer_answer = true;
+    }
+
+    /// The next transfer request fails before anything is made (Stripe never
+    /// saw it), and the client hears nothing useful back.
+    pub fn lose_next_transfer_request(&self) {
+        self.lock().drop_next_transfer_request = true;
+    }
+
+    /// Moves the fake's clock `seconds` ahead: idempotency keys older than
+    /// 24 hours by that clock are forgotten, as Stripe forgets them.
+    pub fn advance_clock(&self, seconds: i64) {
+        self.lock().clock_offset += seconds;
     }
 
     /// The next transfer is refused with `message`.
@@ -357,9 +386,10 @@ fn unauthorized(headers: &HeaderMap) -> Option<Response> {
 
 /// Stripe's idempotency: the same key with the same request answers the
 /// first answer again; with another request, an error.
-fn replay(s: &Inner, headers: &HeaderMap, fingerprint: &str) -> Option<Response> {
+fn replay(s: &mut Inner, headers: &HeaderMap, fingerprint: &str) -> Option<Response> {
+    s.prune_keys();
     let key = headers.get("idempotency-key")?.to_str().ok()?;
-    let (seen, status, body) = s.idempotent.get(key)?;
+    let (seen, status, body, _) = s.idempotent.get(key)?;
     if seen != fingerprint {
         return Some(error(
             StatusCode::BAD_REQUEST,
@@ -386,9 +416,10 @@ fn fingerprint(path: &str, f: &BTreeMap<String, String>) -> String {
 
 fn remember(s: &mut Inner, headers: &HeaderMap, fingerprint: &str, status: u16, body: &Value) {
     if let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
+        let at = s.now();
         s.idempotent.insert(
             key.to_string(),
-            (fingerprint.to_string(), status, body.clone()),
+            (fingerprint.to_string(), status, body.clone(), at),
         );
     }
 }
@@ -421,7 +452,7 @@ async fn create_account(
     let f = form(&body);
     let fp = fingerprint("accounts", &f);
     let mut s = inner.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(r) = replay(&s, &headers, &fp) {
+    if let Some(r) = replay(&mut s, &headers, &fp) {
         return r;
     }
     let id = s.id("acct");
@@ -552,8 +583,11 @@ async fn create_transfer(
     let f = form(&body);
     let fp = fingerprint("transfers", &f);
     let mut s = inner.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(r) = replay(&s, &headers, &fp) {
+    if let Some(r) = replay(&mut s, &headers, &fp) {
         return r;
+    }
+    if std::mem::take(&mut s.drop_next_transfer_request) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "connection lost").into_response();
     }
     let Some(destination) = f.get("destination").cloned() else {
         return missing("destination");
@@ -601,6 +635,39 @@ async fn create_transfer(
     ok(transfer)
 }
 
+#[derive(serde::Deserialize)]
+struct TransferQuery {
+    transfer_group: Option<String>,
+    limit: Option<usize>,
+}
+
+/// `GET /v1/transfers`: newest first, filtered by `transfer_group`.
+async fn list_transfers(
+    State((inner, _)): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<TransferQuery>,
+) -> Response {
+    if let Some(r) = unauthorized(&headers) {
+        return r;
+    }
+    let s = inner.lock().unwrap_or_else(|e| e.into_inner());
+    let limit = q.limit.unwrap_or(10).clamp(1, 100);
+    let matching: Vec<Value> = s
+        .transfers
+        .values()
+        .rev()
+        .filter(|t| {
+            q.transfer_group
+                .as_ref()
+                .is_none_or(|g| t["transfer_group"] == json!(g))
+        })
+        .cloned()
+        .collect();
+    let has_more = matching.len() > limit;
+    let data: Vec<Value> = matching.into_iter().take(limit).collect();
+    ok(json!({"object": "list", "data": data, "has_more": has_more, "url": "/v1/transfers"}))
+}
+
 // ------------------------------------------------------------------ checkout
 
 async fn create_session(
@@ -614,7 +681,7 @@ async fn create_session(
     let f = form(&body);
     let fp = fingerprint("checkout/sessions", &f);
     let mut s = inner.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(r) = replay(&s, &headers, &fp) {
+    if let Some(r) = replay(&mut s, &headers, &fp) {
         return r;
     }
     let unit: i64 = f
@@ -760,7 +827,7 @@ async fn create_refund(State(shared): State<Shared>, headers: HeaderMap, body: S
     let fp = fingerprint("refunds", &f);
     let (refund, event) = {
         let mut s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(r) = replay(&s, &headers, &fp) {
+        if let Some(r) = replay(&mut s, &headers, &fp) {
             return r;
         }
         let charge_id = match f

@@ -374,8 +374,13 @@ pub enum Reconciliation {
     Off,
     /// Stripe could not be asked.
     Unreachable,
-    /// Every difference: (what, ledger cents, Stripe cents); empty when they agree.
-    Done(Vec<(String, Option<i64>, Option<i64>)>),
+    /// Every difference: (what, ledger cents, Stripe cents); empty when they
+    /// agree. And the gifts paid out by bank, owed from the Stripe balance to
+    /// the fund's bank: (initiative id, title, cents).
+    Done {
+        differences: Vec<(String, Option<i64>, Option<i64>)>,
+        owed: Vec<(i64, String, i64)>,
+    },
 }
 
 /// Compares the ledger with Stripe's balance transactions (admins only).
@@ -386,12 +391,20 @@ pub async fn reconcile() -> Result<Reconciliation, ServerFnError> {
     let Some(gateway) = state.stripe.as_ref() else {
         return Ok(Reconciliation::Off);
     };
+    let owed = crate::ssr::services::payments::owed_to_fund_bank(&state.db)
+        .await
+        .map_err(|e| e.into_server_error())?
+        .into_iter()
+        .map(|o| (o.initiative_id, o.title, o.cents))
+        .collect();
     match crate::ssr::services::payments::reconcile(&state.db, gateway).await {
-        Ok(list) => Ok(Reconciliation::Done(
-            list.into_iter()
+        Ok(list) => Ok(Reconciliation::Done {
+            differences: list
+                .into_iter()
                 .map(|d| (d.what, d.ledger_cents, d.stripe_cents))
                 .collect(),
-        )),
+            owed,
+        }),
         Err(crate::ssr::error::ServiceError::Gateway(e)) => {
             tracing::warn!(error = %e, "reconciliation could not reach Stripe");
             Ok(Reconciliation::Unreachable)

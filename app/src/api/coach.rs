@@ -114,7 +114,13 @@ pub struct CoachView {
     /// Every payout attempt, oldest first.
     pub payouts: Vec<PayoutLine>,
     /// What a payout pays now: the grant and what the fund added to match gifts.
+    /// What a payout would transfer now: grant, match and gifts.
     pub payout_cents: i64,
+    /// Of that, neighbours' gifts.
+    pub payout_gift_cents: i64,
+    /// What a top-up would transfer now (after the payout), and its gifts.
+    pub top_up_cents: i64,
+    pub top_up_gift_cents: i64,
     /// Online payments are set up on this server.
     pub stripe_on: bool,
     /// The initiator's payout account can receive transfers.
@@ -247,11 +253,46 @@ pub async fn record_payout(
     transferred_on: String,
 ) -> Result<FormFeedback, ServerFnError> {
     let _ = csrf_token; // checked by the CSRF middleware
+    record_bank_transfer(id, reference, transferred_on, BankTransfer::Payout).await
+}
+
+/// Records a top-up by bank transfer (reference and date): what arrived
+/// after the payout — gifts, their match — paid out too.
+#[server(prefix = "/sf", endpoint = "record_top_up")]
+pub async fn record_top_up(
+    csrf_token: String,
+    id: i64,
+    reference: String,
+    transferred_on: String,
+) -> Result<FormFeedback, ServerFnError> {
+    let _ = csrf_token; // checked by the CSRF middleware
+    record_bank_transfer(id, reference, transferred_on, BankTransfer::TopUp).await
+}
+
+/// Which bank transfer a coach records.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy)]
+enum BankTransfer {
+    Payout,
+    TopUp,
+}
+
+#[cfg(feature = "ssr")]
+async fn record_bank_transfer(
+    id: i64,
+    reference: String,
+    transferred_on: String,
+    kind: BankTransfer,
+) -> Result<FormFeedback, ServerFnError> {
+    let form = match kind {
+        BankTransfer::Payout => "payout",
+        BankTransfer::TopUp => "top_up",
+    };
     let back = format!("/coach/initiatives/{id}");
     let user = crate::ssr::serverfn::signed_in(&back).await?;
     let state = crate::ssr::serverfn::state()?;
     let reference = reference.trim().to_string();
-    let mut feedback = FormFeedback::new("payout")
+    let mut feedback = FormFeedback::new(form)
         .with_value("reference", &reference)
         .with_value("transferred_on", transferred_on.trim());
     if reference.is_empty() || reference.chars().count() > REFERENCE_MAX {
@@ -268,8 +309,26 @@ pub async fn record_payout(
     let (Some(on), true) = (on, feedback.is_ok()) else {
         return Ok(crate::ssr::serverfn::refuse(feedback, &back));
     };
-    match crate::ssr::services::coach::pay_out(&state, &user, id, reference, on).await {
+    let done = match kind {
+        BankTransfer::Payout => {
+            crate::ssr::services::coach::pay_out(&state, &user, id, reference, on).await
+        }
+        BankTransfer::TopUp => {
+            crate::ssr::services::coach::top_up_by_bank(&state, &user, id, reference, on).await
+        }
+    };
+    match done {
         Ok(()) => {}
+        // A second click after the top-up went (or before any payout):
+        // nothing to top up, and no form to show the message at, so the
+        // page says it.
+        Err(crate::ssr::error::ServiceError::Transition(
+            crate::domain::TransitionError::InvalidAmount
+            | crate::domain::TransitionError::WrongState(_),
+        )) if matches!(kind, BankTransfer::TopUp) => {
+            leptos_axum::redirect(&format!("{back}?payout=nothing"));
+            return Ok(FormFeedback::new(form));
+        }
         Err(crate::ssr::error::ServiceError::Invalid { field, message }) => {
             return Ok(crate::ssr::serverfn::refuse(
                 feedback.with_error(field, &message),
@@ -279,7 +338,7 @@ pub async fn record_payout(
         Err(e) => return Err(e.into_server_error()),
     }
     leptos_axum::redirect(&format!("{back}?notice=step_done"));
-    Ok(FormFeedback::new("payout"))
+    Ok(FormFeedback::new(form))
 }
 
 /// Writes to the resident in the initiative's thread.

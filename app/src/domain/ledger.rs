@@ -9,11 +9,15 @@
 //! | `fund_available(f)` | what the fund can still commit: budget − committed − paid |
 //! | `initiative_granted(i)` | committed to the initiative, not yet paid |
 //! | `initiative_paid(i)` | paid out to the initiator |
-//! | `initiative_cofunded(i)` | gifts and matches received for the initiative |
+//! | `initiative_cofunded(i)` | neighbours' gifts received, not refunded and not paid out yet |
+//! | `initiative_gifts_paid(i)` | neighbours' gifts paid out to the initiator (with a payout or top-up) |
 //! | `donations_clearing` | minus all gifts received through the payment provider |
 //!
 //! So for a fund: committed = Σ granted, paid = Σ paid, and
 //! remaining = `fund_available` = budget − committed − paid, to the cent.
+//! Gifts are neighbours' money, not the fund's: a payout moves its gift part
+//! from `initiative_cofunded` to `initiative_gifts_paid`, never into the
+//! fund's figures.
 
 use super::lifecycle::MoneyEffect;
 use super::money::Cents;
@@ -28,6 +32,7 @@ pub enum AccountKey {
     InitiativeGranted(i64),
     InitiativePaid(i64),
     InitiativeCofunded(i64),
+    InitiativeGiftsPaid(i64),
     DonationsClearing,
 }
 
@@ -40,6 +45,7 @@ impl AccountKey {
             AccountKey::InitiativeGranted(_) => "initiative_granted",
             AccountKey::InitiativePaid(_) => "initiative_paid",
             AccountKey::InitiativeCofunded(_) => "initiative_cofunded",
+            AccountKey::InitiativeGiftsPaid(_) => "initiative_gifts_paid",
             AccountKey::DonationsClearing => "donations_clearing",
         }
     }
@@ -51,7 +57,8 @@ impl AccountKey {
             | AccountKey::FundAvailable(id)
             | AccountKey::InitiativeGranted(id)
             | AccountKey::InitiativePaid(id)
-            | AccountKey::InitiativeCofunded(id) => format!("{}:{id}", self.kind()),
+            | AccountKey::InitiativeCofunded(id)
+            | AccountKey::InitiativeGiftsPaid(id) => format!("{}:{id}", self.kind()),
             AccountKey::DonationsClearing => self.kind().to_string(),
         }
     }
@@ -69,7 +76,8 @@ impl AccountKey {
         match self {
             AccountKey::InitiativeGranted(id)
             | AccountKey::InitiativePaid(id)
-            | AccountKey::InitiativeCofunded(id) => Some(id),
+            | AccountKey::InitiativeCofunded(id)
+            | AccountKey::InitiativeGiftsPaid(id) => Some(id),
             _ => None,
         }
     }
@@ -166,27 +174,54 @@ impl LedgerTransaction {
                 positive(c)?;
                 Self::pair(A::InitiativeGranted(initiative), A::FundAvailable(fund), c)
             }
-            MoneyEffect::PayOut(c) => {
-                positive(c)?;
-                Self::pair(
-                    A::InitiativeGranted(initiative),
-                    A::InitiativePaid(initiative),
-                    c,
-                )
-            }
+            MoneyEffect::PayOut { grant, gifts } => Self::split(grant, gifts, initiative, 1),
             MoneyEffect::Gift(c) => {
                 positive(c)?;
                 Self::pair(A::DonationsClearing, A::InitiativeCofunded(initiative), c)
             }
-            MoneyEffect::Unpay(c) => {
-                positive(c)?;
-                Self::pair(
-                    A::InitiativePaid(initiative),
-                    A::InitiativeGranted(initiative),
-                    c,
-                )
+            MoneyEffect::Unpay { grant, gifts } => Self::split(grant, gifts, initiative, -1),
+        }
+    }
+
+    /// A payout (`sign` 1) or its return (`sign` -1) of a grant part
+    /// (granted → paid) and a gift part (cofunded → gifts paid); a part of
+    /// zero has no entries.
+    fn split(
+        grant: Cents,
+        gifts: Cents,
+        initiative: i64,
+        sign: i64,
+    ) -> Result<LedgerTransaction, LedgerError> {
+        use AccountKey as A;
+        if grant.0 < 0 || gifts.0 < 0 {
+            return Err(LedgerError::NonPositive);
+        }
+        positive(grant + gifts)?;
+        let mut entries = Vec::with_capacity(4);
+        for (from, to, part) in [
+            (
+                A::InitiativeGranted(initiative),
+                A::InitiativePaid(initiative),
+                grant,
+            ),
+            (
+                A::InitiativeCofunded(initiative),
+                A::InitiativeGiftsPaid(initiative),
+                gifts,
+            ),
+        ] {
+            if part.0 > 0 {
+                entries.push(Entry {
+                    account: from,
+                    cents: Cents(-sign * part.0),
+                });
+                entries.push(Entry {
+                    account: to,
+                    cents: Cents(sign * part.0),
+                });
             }
         }
+        LedgerTransaction::new(entries)
     }
 
     /// A gift (or part of it) refunded to the giver.
@@ -325,6 +360,67 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_payout_with_gifts_keeps_them_out_of_the_funds_figures() {
+        let mut l = Ledger::default();
+        l.book(LedgerTransaction::fund_budget(1, Cents(10_000)).unwrap())
+            .unwrap();
+        l.book(LedgerTransaction::for_effect(MoneyEffect::Commit(Cents(3_000)), 1, 7).unwrap())
+            .unwrap();
+        l.book(LedgerTransaction::for_effect(MoneyEffect::Gift(Cents(500)), 1, 7).unwrap())
+            .unwrap();
+        let payout = MoneyEffect::PayOut {
+            grant: Cents(3_000),
+            gifts: Cents(500),
+        };
+        assert_eq!(payout.total(), Cents(3_500));
+        l.book(LedgerTransaction::for_effect(payout, 1, 7).unwrap())
+            .unwrap();
+        assert_eq!(l.balance(AccountKey::InitiativePaid(7)), Cents(3_000));
+        assert_eq!(l.balance(AccountKey::InitiativeGiftsPaid(7)), Cents(500));
+        assert_eq!(l.balance(AccountKey::InitiativeCofunded(7)), Cents(0));
+        assert_eq!(l.balance(AccountKey::InitiativeGranted(7)), Cents(0));
+        assert_eq!(l.total(), 0);
+        let f = l.fund_figures(1, &[7]);
+        assert_eq!(f.paid, Cents(3_000), "gifts are not the fund's");
+        assert_eq!(f.remaining, f.budget - f.committed - f.paid);
+        // Sent back: each part returns to where it came from.
+        l.book(
+            LedgerTransaction::for_effect(
+                MoneyEffect::Unpay {
+                    grant: Cents(3_000),
+                    gifts: Cents(500),
+                },
+                1,
+                7,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(l.balance(AccountKey::InitiativeGranted(7)), Cents(3_000));
+        assert_eq!(l.balance(AccountKey::InitiativeCofunded(7)), Cents(500));
+        // A payout of gifts alone (a top-up) has two entries, none of zero.
+        let top_up = LedgerTransaction::for_effect(
+            MoneyEffect::PayOut {
+                grant: Cents::ZERO,
+                gifts: Cents(500),
+            },
+            1,
+            7,
+        )
+        .unwrap();
+        assert_eq!(top_up.entries().len(), 2);
+        assert!(LedgerTransaction::for_effect(
+            MoneyEffect::PayOut {
+                grant: Cents::ZERO,
+                gifts: Cents::ZERO
+            },
+            1,
+            7
+        )
+        .is_err());
+    }
+
+    #[test]
     fn unbalanced_transactions_are_refused() {
         let result = LedgerTransaction::new(vec![
             Entry {
@@ -355,8 +451,18 @@ mod tests {
             .unwrap();
         l.book(LedgerTransaction::for_effect(MoneyEffect::Commit(Cents(2_000)), 1, 8).unwrap())
             .unwrap();
-        l.book(LedgerTransaction::for_effect(MoneyEffect::PayOut(Cents(3_000)), 1, 7).unwrap())
-            .unwrap();
+        l.book(
+            LedgerTransaction::for_effect(
+                MoneyEffect::PayOut {
+                    grant: Cents(3_000),
+                    gifts: Cents::ZERO,
+                },
+                1,
+                7,
+            )
+            .unwrap(),
+        )
+        .unwrap();
         l.book(LedgerTransaction::for_effect(MoneyEffect::Release(Cents(2_000)), 1, 8).unwrap())
             .unwrap();
         let f = l.fund_figures(1, &[7, 8]);
@@ -447,10 +553,30 @@ mod tests {
             .unwrap();
         l.book(LedgerTransaction::for_effect(MoneyEffect::Commit(Cents(3_000)), 1, 7).unwrap())
             .unwrap();
-        l.book(LedgerTransaction::for_effect(MoneyEffect::PayOut(Cents(3_000)), 1, 7).unwrap())
-            .unwrap();
-        l.book(LedgerTransaction::for_effect(MoneyEffect::Unpay(Cents(3_000)), 1, 7).unwrap())
-            .unwrap();
+        l.book(
+            LedgerTransaction::for_effect(
+                MoneyEffect::PayOut {
+                    grant: Cents(3_000),
+                    gifts: Cents::ZERO,
+                },
+                1,
+                7,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        l.book(
+            LedgerTransaction::for_effect(
+                MoneyEffect::Unpay {
+                    grant: Cents(3_000),
+                    gifts: Cents::ZERO,
+                },
+                1,
+                7,
+            )
+            .unwrap(),
+        )
+        .unwrap();
         assert_eq!(l.balance(AccountKey::InitiativeGranted(7)), Cents(3_000));
         assert_eq!(l.balance(AccountKey::InitiativePaid(7)), Cents(0));
         l.book(LedgerTransaction::for_effect(MoneyEffect::Gift(Cents(1_500)), 1, 7).unwrap())

@@ -160,6 +160,12 @@ pub struct Facts {
     pub amount_approved: Option<Cents>,
     /// What the fund committed on top, matching neighbours' gifts (and did not take back).
     pub matched: Cents,
+    /// Neighbours' gifts received and not refunded that have not been paid
+    /// out yet (what a payout or a top-up carries on top of the grant).
+    pub gifts: Cents,
+    /// Grant and match committed and not paid out yet (after the payout:
+    /// match that came later, for a top-up).
+    pub unpaid: Cents,
 }
 
 impl Facts {
@@ -208,6 +214,8 @@ pub enum Action {
     },
     /// The payment provider reported that a payout failed or was reversed.
     ReturnPayout,
+    /// After the payout: pay out what arrived since (gifts, their match).
+    TopUp,
 }
 
 impl Action {
@@ -222,6 +230,7 @@ impl Action {
                 | Action::Approve { .. }
                 | Action::CoSign
                 | Action::PayOut
+                | Action::TopUp
                 | Action::Cancel
                 | Action::AcceptReport
                 | Action::AskMoreReport
@@ -248,6 +257,7 @@ impl Action {
             Action::AskMoreReport => "ask_more_report",
             Action::Give { .. } => "give",
             Action::ReturnPayout => "return_payout",
+            Action::TopUp => "top_up",
         }
     }
 }
@@ -259,12 +269,26 @@ pub enum MoneyEffect {
     Commit(Cents),
     /// Return the committed amount to the fund (cancel).
     Release(Cents),
-    /// Pay the committed amount out to the initiator.
-    PayOut(Cents),
+    /// Pay out to the initiator: `grant` (grant and match, from what the
+    /// fund committed) and `gifts` (neighbours' gifts received).
+    PayOut { grant: Cents, gifts: Cents },
     /// A neighbour's gift to the initiative.
     Gift(Cents),
-    /// A payout came back (failed or reversed): paid becomes committed again.
-    Unpay(Cents),
+    /// A payout came back (failed or reversed): its grant part is committed
+    /// again, its gift part received again.
+    Unpay { grant: Cents, gifts: Cents },
+}
+
+impl MoneyEffect {
+    /// The whole amount that moves.
+    pub fn total(self) -> Cents {
+        match self {
+            MoneyEffect::Commit(c) | MoneyEffect::Release(c) | MoneyEffect::Gift(c) => c,
+            MoneyEffect::PayOut { grant, gifts } | MoneyEffect::Unpay { grant, gifts } => {
+                grant + gifts
+            }
+        }
+    }
 }
 
 /// An allowed step: the state it leaves, the state it reaches, and any money it moves.
@@ -437,13 +461,28 @@ pub fn apply(
         }
         Action::PayOut => {
             require(&[S::Approved], claiming_coach || admin)?;
-            let amount = facts.committed()?;
+            let grant = facts.committed()?;
+            let gifts = facts.gifts;
             Ok(Transition {
                 from: state,
                 to: S::Funded,
-                amount: Some(amount),
-                money: Some(MoneyEffect::PayOut(amount)),
+                amount: Some(grant + gifts),
+                money: Some(MoneyEffect::PayOut { grant, gifts }),
             })
+        }
+        Action::TopUp => {
+            require(
+                &[S::Funded, S::Reporting, S::Completed],
+                claiming_coach || admin,
+            )?;
+            let (grant, gifts) = (facts.unpaid, facts.gifts);
+            if (grant + gifts).0 <= 0 {
+                return Err(TransitionError::InvalidAmount);
+            }
+            Ok(stay(
+                Some(grant + gifts),
+                Some(MoneyEffect::PayOut { grant, gifts }),
+            ))
         }
         Action::Cancel => {
             require(&[S::Approved], claiming_coach || admin)?;
@@ -476,12 +515,16 @@ pub fn apply(
         }
         Action::ReturnPayout => {
             require(&[S::Funded, S::Reporting], actor.system)?;
-            let amount = facts.committed()?;
+            // The grant part; the service books the payout's own split.
+            let grant = facts.committed()?;
             Ok(Transition {
                 from: state,
                 to: S::Approved,
-                amount: Some(amount),
-                money: Some(MoneyEffect::Unpay(amount)),
+                amount: Some(grant),
+                money: Some(MoneyEffect::Unpay {
+                    grant,
+                    gifts: Cents::ZERO,
+                }),
             })
         }
     }
@@ -502,6 +545,7 @@ pub fn candidate_actions(facts: &Facts) -> Vec<Action> {
         Action::Approve { amount: asked },
         Action::CoSign,
         Action::PayOut,
+        Action::TopUp,
         Action::Cancel,
         Action::SubmitReport,
         Action::AcceptReport,

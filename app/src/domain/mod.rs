@@ -5,7 +5,9 @@
 pub mod ledger;
 pub mod lifecycle;
 pub mod money;
+pub mod payout;
 pub mod types;
 
 pub use lifecycle::{Action, Actor, Facts, Role, State, Transition, TransitionError};
 pub use money::Cents;
+pub use payout::{PayoutMethod, PayoutState};

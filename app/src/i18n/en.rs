@@ -143,6 +143,7 @@ pub(super) static TEXTS: Texts = Texts {
         ("payout_failed", "Payout failed"),
         ("approve_pending", "Approved by the coach; waiting for a second signature"),
         ("cosign_requested", "Second signature asked for"),
+        ("top_up", "Top-up paid out (gifts and match after the payout)"),
     ],
     mail_verify_subject: "Confirm your e-mail address for Buurtfonds",
     mail_verify_body: |name, link| format!(

@@ -239,7 +239,7 @@ pub struct Texts {
     /// Names of the lifecycle states, by their stored name.
     pub states: [(&'static str, &'static str); 12],
     /// Names of the steps in a timeline, by action.
-    pub actions: [(&'static str, &'static str); 21],
+    pub actions: [(&'static str, &'static str); 22],
     pub mail_verify_subject: &'static str,
     /// (name, link)
     pub mail_verify_body: fn(&str, &str) -> String,

@@ -143,6 +143,7 @@ pub(super) static TEXTS: Texts = Texts {
         ("payout_failed", "Uitbetaling mislukt"),
         ("approve_pending", "Goedgekeurd door de buurtcoach; wacht op een tweede handtekening"),
         ("cosign_requested", "Tweede handtekening gevraagd"),
+        ("top_up", "Aanvulling uitbetaald (giften en verdubbeling na de uitbetaling)"),
     ],
     mail_verify_subject: "Bevestig je e-mailadres voor Buurtfonds",
     mail_verify_body: |name, link| format!(

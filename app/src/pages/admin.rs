@@ -402,24 +402,36 @@ pub fn ReconcilePage() -> impl IntoView {
                 Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
                 Ok(crate::api::admin::Reconciliation::Off) => view! { <p>{g.payments_off}</p> }.into_any(),
                 Ok(crate::api::admin::Reconciliation::Unreachable) => view! { <p class="error">{g.reconcile_failed}</p> }.into_any(),
-                Ok(crate::api::admin::Reconciliation::Done(list)) if list.is_empty() => {
-                    view! { <p class="notice" role="status">{g.reconcile_none}</p> }.into_any()
-                }
-                Ok(crate::api::admin::Reconciliation::Done(list)) => view! {
-                    <div class="table-wrap">
-                        <table>
-                            <thead><tr>
-                                <th scope="col">{g.reconcile_what}</th>
-                                <th scope="col">{g.reconcile_ledger}</th>
-                                <th scope="col">{g.reconcile_stripe}</th>
-                            </tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|(what, ledger, stripe)| view! {
-                                    <tr><td>{what}</td><td>{money(ledger)}</td><td>{money(stripe)}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                Ok(crate::api::admin::Reconciliation::Done { differences, owed }) => view! {
+                    {if differences.is_empty() {
+                        view! { <p class="notice" role="status">{g.reconcile_none}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="table-wrap">
+                                <table>
+                                    <thead><tr>
+                                        <th scope="col">{g.reconcile_what}</th>
+                                        <th scope="col">{g.reconcile_ledger}</th>
+                                        <th scope="col">{g.reconcile_stripe}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {differences.into_iter().map(|(what, ledger, stripe)| view! {
+                                            <tr><td>{what}</td><td>{money(ledger)}</td><td>{money(stripe)}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any()
+                    }}
+                    {(!owed.is_empty()).then(|| view! {
+                        <h2>{g.owed_title}</h2>
+                        <p>{g.owed_intro}</p>
+                        <ul>
+                            {owed.into_iter().map(|(id, title, cents)| view! {
+                                <li><a href=format!("/coach/initiatives/{id}")>{title}</a>": "{lang.money(Cents(cents))}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
                 }.into_any(),
             })}
         </Suspense>

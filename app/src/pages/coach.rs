@@ -5,7 +5,7 @@
 
 use crate::api::coach::{
     coach_initiative, coach_queue, CoachMessage, CoachStep, CoachView, FundBudget, QueueItem,
-    RecordPayout, REASON_MAX, REFERENCE_MAX,
+    RecordPayout, RecordTopUp, REASON_MAX, REFERENCE_MAX,
 };
 use crate::api::forms::FormFeedback;
 use crate::components::form::{
@@ -148,6 +148,7 @@ pub fn Budget(budget: FundBudget) -> AnyView {
 struct Actions {
     step: ServerAction<CoachStep>,
     payout: ServerAction<RecordPayout>,
+    top_up: ServerAction<RecordTopUp>,
     message: ServerAction<CoachMessage>,
 }
 
@@ -165,6 +166,7 @@ pub fn CoachInitiativePage() -> impl IntoView {
     let actions = Actions {
         step: ServerAction::new(),
         payout: ServerAction::new(),
+        top_up: ServerAction::new(),
         message: ServerAction::new(),
     };
     KeptFeedback::provide(move || id.get());
@@ -174,6 +176,7 @@ pub fn CoachInitiativePage() -> impl IntoView {
                 id.get(),
                 actions.step.version().get()
                     + actions.payout.version().get()
+                    + actions.top_up.version().get()
                     + actions.message.version().get(),
             )
         },
@@ -319,6 +322,7 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
                 let today = d.today.clone();
                 view! {
                     <h3>{c.payout_title}</h3>
+                    <TransferAmount cents=d.payout_cents gift_cents=d.payout_gift_cents/>
                     <ErrorSummary feedback/>
                     <ActionForm action=actions.payout attr:class="stack boxed" attr:novalidate=true>
                         <CsrfField/>
@@ -326,6 +330,32 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
                         <Field name="reference" label=c.payout_reference maxlength=REFERENCE_MAX as u64 feedback/>
                         <Field name="transferred_on" label=c.payout_date kind="date" initial=today feedback/>
                         <button type="submit" class="button primary">{c.payout_submit}</button>
+                    </ActionForm>
+                }
+            })}
+            {may("top_up").then(|| {
+                let feedback = page_feedback("top_up", actions.top_up);
+                let today = d.today.clone();
+                let g = t.payments;
+                let stripe_ready = d.stripe_on && d.account_ready && !d.stripe_pending;
+                view! {
+                    <h3>{g.top_up_title}</h3>
+                    <p>{g.top_up_intro}</p>
+                    <TransferAmount cents=d.top_up_cents gift_cents=d.top_up_gift_cents/>
+                    {stripe_ready.then(|| view! {
+                        <form method="post" action=format!("/coach/initiatives/{id}/top-up") class="stack">
+                            <CsrfField/>
+                            <button type="submit" class="button primary">{g.top_up_stripe}</button>
+                        </form>
+                    })}
+                    <h4>{g.top_up_bank}</h4>
+                    <ErrorSummary feedback/>
+                    <ActionForm action=actions.top_up attr:class="stack boxed" attr:novalidate=true>
+                        <CsrfField/>
+                        <input type="hidden" name="id" value=id/>
+                        <Field name="reference" id="top_up-reference" label=c.payout_reference maxlength=REFERENCE_MAX as u64 feedback/>
+                        <Field name="transferred_on" id="top_up-transferred_on" label=c.payout_date kind="date" initial=today feedback/>
+                        <button type="submit" class="button">{g.top_up_bank_submit}</button>
                     </ActionForm>
                 }
             })}
@@ -338,6 +368,21 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
                 }
             })}
         </section>
+    }
+}
+
+/// What a payout or top-up transfers, and how much of it neighbours gave.
+#[component]
+fn TransferAmount(cents: i64, gift_cents: i64) -> impl IntoView {
+    let g = use_texts().payments;
+    let lang = use_lang();
+    view! {
+        <p class="transfer-amount">
+            <strong>{(g.transfer_total)(&lang.money(Cents(cents)))}</strong>
+            {(gift_cents > 0).then(|| view! {
+                <br/>{(g.transfer_gifts)(&lang.money(Cents(gift_cents)))}
+            })}
+        </p>
     }
 }
 
@@ -424,13 +469,18 @@ fn StripePayouts(d: CoachView) -> impl IntoView {
         "paid" => Some(g.payout_paid.to_string()),
         "failed" => Some(format!("{} {last_failure}", g.payout_failed)),
         "unknown" => Some(g.payout_unknown.to_string()),
+        "not_sent" => Some(g.payout_not_sent.to_string()),
+        "nothing" => Some(g.nothing_to_top_up.to_string()),
         "not_ready" => Some(g.stripe_payout_not_ready.to_string()),
         "exists" => Some(g.payout_exists.to_string()),
         "off" => Some(g.payments_off.to_string()),
         _ => None,
     };
     let returned = d.payouts.iter().any(|p| p.state == "reversed") && d.state == "approved";
-    let may_pay = d.allowed.iter().any(|a| a == "pay_out");
+    let may = |name: &str| d.allowed.iter().any(|a| a == name);
+    // The payout button; or, while a payout or top-up's outcome is unknown,
+    // the button that checks it.
+    let may_pay = may("pay_out") || (d.stripe_pending && may("top_up"));
     let id = d.id;
     view! {
         {notice.map(|n| view! { <div class="notice" role="status"><p>{n}</p></div> })}
@@ -453,15 +503,20 @@ fn StripePayouts(d: CoachView) -> impl IntoView {
             <h3>{g.stripe_payout_title}</h3>
             {match (d.stripe_on, d.account_ready) {
                 (false, _) => view! { <p>{g.payments_off}</p> }.into_any(),
+                // The outcome of a payout is unknown: ask Stripe, never pay again.
+                (true, _) if d.stripe_pending => view! {
+                    <p class="notice">{g.stripe_payout_pending}</p>
+                    <form method="post" action=format!("/coach/initiatives/{id}/check-payout") class="stack boxed">
+                        <CsrfField/>
+                        <button type="submit" class="button primary">{g.stripe_payout_check}</button>
+                    </form>
+                }.into_any(),
                 (true, false) => view! { <p>{g.stripe_payout_not_ready}</p> }.into_any(),
                 (true, true) => view! {
-                    {d.stripe_pending.then(|| view! { <p class="notice">{g.stripe_payout_pending}</p> })}
                     <form method="post" action=format!("/coach/initiatives/{id}/stripe-payout") class="stack boxed">
                         <CsrfField/>
                         <p>{lang.money(Cents(d.payout_cents))}</p>
-                        <button type="submit" class="button primary">
-                            {if d.stripe_pending { g.stripe_payout_retry } else { g.stripe_payout_button }}
-                        </button>
+                        <button type="submit" class="button primary">{g.stripe_payout_button}</button>
                     </form>
                 }.into_any(),
             }}

@@ -16,7 +16,7 @@ use stripe_connect::account::{
     CreateAccount, CreateAccountCapabilities, CreateAccountCapabilitiesTransfers, CreateAccountType,
 };
 use stripe_connect::account_link::{CreateAccountLink, CreateAccountLinkType};
-use stripe_connect::transfer::CreateTransfer;
+use stripe_connect::transfer::{CreateTransfer, ListTransfer};
 use stripe_core::balance_transaction::ListBalanceTransaction;
 use stripe_core::refund::CreateRefund;
 use stripe_types::Currency;
@@ -243,6 +243,32 @@ impl Gateway {
             .send(&self.client)
             .await?;
         Ok(transfer.id.to_string())
+    }
+
+    /// The transfer Stripe made for payout `payout_id` of initiative
+    /// `initiative_id`, if any: looked up by the transfer group every payout
+    /// of the initiative carries and the payout id in its metadata. An
+    /// initiative has a handful of transfers (a payout, top-ups, retries
+    /// after a reversal), so one page of 100 holds them all.
+    ///
+    /// # Errors
+    /// [`GatewayError`].
+    pub async fn find_transfer(
+        &self,
+        initiative_id: i64,
+        payout_id: i64,
+    ) -> Result<Option<String>, GatewayError> {
+        let list = ListTransfer::new()
+            .transfer_group(format!("initiative-{initiative_id}"))
+            .limit(100)
+            .send(&self.client)
+            .await?;
+        let wanted = payout_id.to_string();
+        Ok(list
+            .data
+            .into_iter()
+            .find(|t| t.metadata.get("payout_id") == Some(&wanted))
+            .map(|t| t.id.to_string()))
     }
 
     /// A Checkout Session (iDEAL and card, in euros) for one gift.

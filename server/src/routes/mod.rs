@@ -31,6 +31,14 @@ pub fn router() -> Router<ServerState> {
             "/coach/initiatives/{id}/stripe-payout",
             post(payments::stripe_payout),
         )
+        .route(
+            "/coach/initiatives/{id}/check-payout",
+            post(payments::check_payout),
+        )
+        .route(
+            "/coach/initiatives/{id}/top-up",
+            post(payments::stripe_top_up),
+        )
         .route("/lang/{code}", get(lang::switch))
         .route("/me/export.json", get(export::my_data))
         .route("/admin/audit.csv", get(audit::csv))

@@ -5,7 +5,7 @@
 use app::domain::Cents;
 use app::i18n::{Lang, LANG_COOKIE};
 use app::ssr::error::ServiceError;
-use app::ssr::services::payments::{self, Receipt, WebhookRefusal};
+use app::ssr::services::payments::{self, PayoutOutcome, Receipt, WebhookRefusal};
 use app::ssr::stripe_gateway::GatewayError;
 use app::ssr::AppState;
 use axum::extract::{Path, Query, State};
@@ -172,15 +172,43 @@ pub async fn stripe_payout(
         return see_other(&format!("/login?next={}", urlencoding::encode(&page)));
     };
     let outcome = app::ssr::services::coach::pay_out_with_stripe(&state, &user, id).await;
+    payout_answer(&page, id, outcome)
+}
+
+/// `POST /coach/initiatives/{id}/top-up`: a coach (or admin) pays out
+/// through Stripe what arrived after the payout; the page says how it went.
+pub async fn stripe_top_up(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let page = format!("/coach/initiatives/{id}");
+    let Some(user) = super::viewer(&state, &headers).await else {
+        return see_other(&format!("/login?next={}", urlencoding::encode(&page)));
+    };
+    let outcome = app::ssr::services::coach::top_up_with_stripe(&state, &user, id).await;
+    payout_answer(&page, id, outcome)
+}
+
+/// Where a Stripe payout or top-up sends the coach back to, saying how it went.
+fn payout_answer(page: &str, id: i64, outcome: Result<PayoutOutcome, ServiceError>) -> Response {
     match outcome {
-        Ok(_) => see_other(&format!("{page}?payout=paid")),
+        Ok(PayoutOutcome::Paid { .. }) => see_other(&format!("{page}?payout=paid")),
+        Ok(PayoutOutcome::NotSent) => see_other(&format!("{page}?payout=not_sent")),
         Err(ServiceError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(ServiceError::Transition(app::domain::TransitionError::Forbidden)) => {
-            StatusCode::FORBIDDEN.into_response()
+        // Nothing arrived to top up.
+        Err(ServiceError::Transition(app::domain::TransitionError::InvalidAmount)) => {
+            see_other(&format!("{page}?payout=nothing"))
         }
+        // Not theirs to pay (not the claiming coach, on the team, …) or not now.
+        Err(e @ ServiceError::Transition(_)) => refused(&e),
         Err(ServiceError::PaymentsOff) => see_other(&format!("{page}?payout=off")),
         // Another payout of this initiative is active or done (a bank payout).
         Err(ServiceError::Conflict) => see_other(&format!("{page}?payout=exists")),
+        // One whose outcome is unknown: check it, don't pay again.
+        Err(ServiceError::Invalid {
+            field: "payout", ..
+        }) => see_other(&format!("{page}?payout=unknown")),
         Err(ServiceError::Invalid { .. }) => see_other(&format!("{page}?payout=not_ready")),
         Err(ServiceError::Gateway(GatewayError::Refused(_))) => {
             see_other(&format!("{page}?payout=failed"))
@@ -194,4 +222,32 @@ pub async fn stripe_payout(
             see_other(&format!("{page}?payout=unknown"))
         }
     }
+}
+
+/// `POST /coach/initiatives/{id}/check-payout`: a coach (or admin) asks
+/// Stripe again about a payout whose outcome is unknown; the page says what
+/// came of it.
+pub async fn check_payout(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let page = format!("/coach/initiatives/{id}");
+    let Some(user) = super::viewer(&state, &headers).await else {
+        return see_other(&format!("/login?next={}", urlencoding::encode(&page)));
+    };
+    match app::ssr::services::coach::check_stripe_payout(&state, &user, id).await {
+        // Nothing to check (already settled), or being sent right now.
+        Err(ServiceError::Invalid { message, .. }) if message == "payout_not_unknown" => {
+            see_other(&page)
+        }
+        outcome => payout_answer(&page, id, outcome),
+    }
+}
+
+/// The status of a refused lifecycle step (403 for who asks, 409 for when).
+fn refused(e: &ServiceError) -> Response {
+    StatusCode::from_u16(e.status_code())
+        .unwrap_or(StatusCode::FORBIDDEN)
+        .into_response()
 }

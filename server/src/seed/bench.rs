@@ -478,7 +478,10 @@ pub async fn seed(db: &DatabaseConnection, n: usize) -> Result<Seeded, ServiceEr
             if let Some(cents) = amount {
                 let effect = match *action {
                     "approve" if *to == S::Approved => Some(MoneyEffect::Commit(Cents(*cents))),
-                    "pay_out" => Some(MoneyEffect::PayOut(Cents(*cents))),
+                    "pay_out" => Some(MoneyEffect::PayOut {
+                        grant: Cents(*cents),
+                        gifts: Cents::ZERO,
+                    }),
                     "cancel" => Some(MoneyEffect::Release(Cents(*cents))),
                     _ => None,
                 };
@@ -518,6 +521,8 @@ pub async fn seed(db: &DatabaseConnection, n: usize) -> Result<Seeded, ServiceEr
                         created_by: Set(Some(coach)),
                         created_at: Set(at),
                         updated_at: Set(at),
+                        round: Set(0),
+                        gift_cents: Set(0),
                     });
                 }
             }

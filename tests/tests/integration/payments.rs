@@ -9,7 +9,7 @@ use app::ssr::entities::{donations, notifications, payouts, stripe_events};
 use app::ssr::services::{ledger, payments};
 use buurtfonds_tests::fake_stripe::{FakeStripe, SECRET_KEY, WEBHOOK_SECRET};
 use buurtfonds_tests::{location, spawn_app, spawn_app_configured, Backend, TestApp};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
 const HUISWERK: &str = "Huiswerkklas in de Vogelbuurt";
@@ -179,7 +179,7 @@ async fn without_keys_payments_say_so_and_manual_payouts_still_work() {
 }
 
 #[tokio::test]
-async fn a_payout_whose_answer_was_lost_is_retried_and_pays_exactly_once() {
+async fn a_payout_whose_answer_was_lost_is_unknown_until_checked_and_pays_exactly_once() {
     for backend in Backend::ALL {
         let Some((app, fake)) = stripe_app(backend, true).await else {
             continue;
@@ -199,8 +199,17 @@ async fn a_payout_whose_answer_was_lost_is_retried_and_pays_exactly_once() {
             "approved",
             "not booked yet"
         );
+        assert_eq!(payout_states(&app, id).await, ["unknown"], "{backend:?}");
         let coach_page = app.text(&format!("/coach/initiatives/{id}")).await;
-        assert!(coach_page.contains("er wordt nooit twee keer betaald"));
+        assert!(coach_page.contains("De uitkomst van een uitbetaling via Stripe is onbekend"));
+        assert!(coach_page.contains("Opnieuw controleren bij Stripe"));
+        assert!(
+            !coach_page.contains("/stripe-payout\""),
+            "{backend:?}: no pay button while the outcome is unknown"
+        );
+        // Paying again (an old tab, a script) is refused: it would not ask Stripe first.
+        assert!(stripe_payout(&app, id).await.ends_with("payout=unknown"));
+        assert_eq!(fake.transfers().len(), 1, "{backend:?}: nothing sent again");
         // A bank transfer now could pay twice: refused, with the reason.
         let today = chrono::Utc::now().date_naive().to_string();
         let manual = app
@@ -245,11 +254,18 @@ async fn a_payout_whose_answer_was_lost_is_retried_and_pays_exactly_once() {
             "{backend:?}: nothing released"
         );
 
-        // The retry sends the same idempotency key: Stripe answers with the first transfer.
-        let retried = stripe_payout(&app, id).await;
-        assert!(retried.ends_with("payout=paid"), "{backend:?}: {retried}");
+        // Checking again finds the transfer at Stripe and books it.
+        let checked = check_payout(&app, id).await;
+        assert!(checked.ends_with("payout=paid"), "{backend:?}: {checked}");
         // A double click afterwards changes nothing either.
         assert!(stripe_payout(&app, id).await.ends_with("payout=paid"));
+        assert_eq!(
+            location(
+                &app.post_form(&format!("/coach/initiatives/{id}/check-payout"), &[])
+                    .await
+            ),
+            format!("/coach/initiatives/{id}")
+        );
         let transfers = fake.transfers();
         assert_eq!(transfers.len(), 1, "{backend:?}: exactly one transfer");
         assert_eq!(transfers[0]["destination"], json!(account));
@@ -276,6 +292,214 @@ async fn a_payout_whose_answer_was_lost_is_retried_and_pays_exactly_once() {
             reconcile(&app).await
         );
     }
+}
+
+async fn check_payout(app: &TestApp, id: i64) -> String {
+    let resp = app
+        .post_form(&format!("/coach/initiatives/{id}/check-payout"), &[])
+        .await;
+    assert_eq!(resp.status(), 303);
+    location(&resp)
+}
+
+async fn payout_states(app: &TestApp, id: i64) -> Vec<String> {
+    payouts::Entity::find()
+        .filter(payouts::Column::InitiativeId.eq(id))
+        .order_by_asc(payouts::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.state)
+        .collect()
+}
+
+/// Makes every payout of initiative `id` look first sent `hours` ago, and
+/// moves the fake Stripe's clock as far (it then forgets their keys).
+async fn age_payouts(app: &TestApp, fake: &FakeStripe, id: i64, hours: i64) {
+    use sea_orm::sea_query::Expr;
+    let then = chrono::Utc::now().fixed_offset() - chrono::Duration::hours(hours);
+    payouts::Entity::update_many()
+        .col_expr(payouts::Column::CreatedAt, Expr::value(then))
+        .filter(payouts::Column::InitiativeId.eq(id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    fake.advance_clock(hours * 3600);
+}
+
+#[tokio::test]
+async fn the_fake_stripe_forgets_keys_after_a_day_so_a_reused_key_would_pay_twice() {
+    let fake = FakeStripe::start().await;
+    let http = reqwest::Client::new();
+    let account = {
+        let r: Value = http
+            .post(format!("{}/v1/accounts", fake.url))
+            .bearer_auth(SECRET_KEY)
+            .form(&[("type", "express")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        r["id"].as_str().unwrap().to_string()
+    };
+    fake.finish_onboarding(&account).await;
+    let send = || async {
+        http.post(format!("{}/v1/transfers", fake.url))
+            .bearer_auth(SECRET_KEY)
+            .header("Idempotency-Key", "payout-key-1")
+            .form(&[
+                ("amount", "500"),
+                ("currency", "eur"),
+                ("destination", &account),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert!(send().await.is_success());
+    assert!(send().await.is_success());
+    assert_eq!(
+        fake.transfers().len(),
+        1,
+        "within a day the key answers again"
+    );
+    fake.advance_clock(25 * 3600);
+    assert!(send().await.is_success());
+    assert_eq!(
+        fake.transfers().len(),
+        2,
+        "after a day the same key runs as a new request"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_payout_is_looked_up_at_stripe_and_never_paid_twice_even_a_day_later() {
+    for backend in Backend::ALL {
+        // The transfer was made, its answer lost, and nobody checked for 25
+        // hours: Stripe has forgotten the key, so sending again would pay
+        // twice. The lookup finds the transfer instead.
+        let Some((app, fake)) = stripe_app(backend, true).await else {
+            continue;
+        };
+        let id = app.initiative(HUISWERK).await.id;
+        onboard(&app, &fake, id).await;
+        fake.lose_next_transfer_answer();
+        assert!(stripe_payout(&app, id).await.ends_with("payout=unknown"));
+        age_payouts(&app, &fake, id, 25).await;
+        assert!(
+            check_payout(&app, id).await.ends_with("payout=paid"),
+            "{backend:?}"
+        );
+        assert_eq!(fake.transfers().len(), 1, "{backend:?}: paid once");
+        assert_eq!(payout_states(&app, id).await, ["paid"]);
+        assert_eq!(app.initiative(HUISWERK).await.state, "funded");
+        assert_eq!(balance(&app, AccountKey::InitiativePaid(id)).await, 90_000);
+        assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+
+        // The request never reached Stripe; checked within the day, it is
+        // sent again with the same key and pays once.
+        let Some((app, fake)) = stripe_app(backend, true).await else {
+            continue;
+        };
+        let id = app.initiative(HUISWERK).await.id;
+        onboard(&app, &fake, id).await;
+        fake.lose_next_transfer_request();
+        assert!(stripe_payout(&app, id).await.ends_with("payout=unknown"));
+        assert!(fake.transfers().is_empty());
+        let key = payouts::Entity::find()
+            .filter(payouts::Column::InitiativeId.eq(id))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .idempotency_key;
+        assert!(
+            check_payout(&app, id).await.ends_with("payout=paid"),
+            "{backend:?}"
+        );
+        assert_eq!(fake.transfers().len(), 1, "{backend:?}");
+        let rows = payouts::Entity::find()
+            .filter(payouts::Column::InitiativeId.eq(id))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1, "{backend:?}: the same payout, the same key");
+        assert_eq!(rows[0].idempotency_key, key);
+        assert_eq!(rows[0].state, "paid");
+
+        // The request never reached Stripe and 25 hours passed: it is closed
+        // as not sent (never resent with a forgotten key); a new payout, with
+        // a new key, then pays once.
+        let Some((app, fake)) = stripe_app(backend, true).await else {
+            continue;
+        };
+        let id = app.initiative(HUISWERK).await.id;
+        onboard(&app, &fake, id).await;
+        fake.lose_next_transfer_request();
+        assert!(stripe_payout(&app, id).await.ends_with("payout=unknown"));
+        age_payouts(&app, &fake, id, 25).await;
+        assert!(
+            check_payout(&app, id).await.ends_with("payout=not_sent"),
+            "{backend:?}"
+        );
+        assert!(fake.transfers().is_empty(), "{backend:?}: nothing sent");
+        assert_eq!(payout_states(&app, id).await, ["failed"]);
+        let page = app
+            .text(&format!("/coach/initiatives/{id}?payout=not_sent"))
+            .await;
+        assert!(
+            page.contains("Stripe heeft dit geld niet overgemaakt"),
+            "{backend:?}"
+        );
+        assert_eq!(app.initiative(HUISWERK).await.state, "approved");
+        assert!(stripe_payout(&app, id).await.ends_with("payout=paid"));
+        assert_eq!(fake.transfers().len(), 1, "{backend:?}");
+        assert_eq!(payout_states(&app, id).await, ["failed", "paid"]);
+        assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn only_who_may_pay_out_may_check_a_payout() {
+    let Some((app, fake)) = stripe_app(Backend::Sqlite, true).await else {
+        return;
+    };
+    let id = app.initiative(HUISWERK).await.id;
+    onboard(&app, &fake, id).await;
+    fake.lose_next_transfer_answer();
+    assert!(stripe_payout(&app, id).await.ends_with("payout=unknown"));
+    // The initiator herself, and a visitor.
+    app.switch_to(MARIA).await;
+    let resp = app
+        .post_form(&format!("/coach/initiatives/{id}/check-payout"), &[])
+        .await;
+    assert!(
+        [403, 404].contains(&resp.status().as_u16()),
+        "a resident may not: {}",
+        resp.status()
+    );
+    let visitor = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resp = visitor
+        .post(format!(
+            "{}/coach/initiatives/{id}/check-payout",
+            app.address
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_client_error() || location(&resp).starts_with("/login"));
+    assert_eq!(
+        payout_states(&app, id).await,
+        ["unknown"],
+        "nothing checked"
+    );
 }
 
 #[tokio::test]
@@ -433,12 +657,35 @@ async fn gifts_are_matched_within_the_cap_and_refunds_are_booked_back() {
             reconcile(&app).await
         );
 
-        // A payout now pays the grant and the match.
+        // A payout now pays the grant, the match and the gifts.
         onboard(&app, &fake, id).await;
+        let page = app.text(&format!("/coach/initiatives/{id}")).await;
+        assert!(
+            page.contains("Daarvan gegeven door buren: €\u{a0}550,25"),
+            "{backend:?}"
+        );
         assert!(stripe_payout(&app, id).await.ends_with("payout=paid"));
-        assert_eq!(fake.transfers()[0]["amount"], json!(130_000));
+        assert_eq!(fake.transfers()[0]["amount"], json!(130_000 + 55_025));
         assert_eq!(balance(&app, AccountKey::InitiativePaid(id)).await, 130_000);
-        assert!(reconcile(&app).await.is_empty());
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeGiftsPaid(id)).await,
+            55_025,
+            "{backend:?}: the gifts reached the initiator"
+        );
+        assert_eq!(balance(&app, AccountKey::InitiativeCofunded(id)).await, 0);
+        let fund = app.initiative(HUISWERK).await.fund_id.unwrap();
+        let figures = ledger::fund_figures(&app.db, fund).await.unwrap();
+        assert_eq!(
+            figures.remaining,
+            figures.budget - figures.committed - figures.paid,
+            "{backend:?}: gifts are not the fund's money"
+        );
+        assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+        assert!(
+            reconcile(&app).await.is_empty(),
+            "{:?}",
+            reconcile(&app).await
+        );
     }
 }
 
@@ -836,7 +1083,7 @@ async fn starting_gifts_from_one_address_is_rate_limited() {
 /// The attack of the money issue: a Stripe payout (coach) and a bank payout
 /// of the same grant fired at the same moment, twenty at once in both
 /// kinds. The database allows one active payout per initiative
-/// (`idx_payouts_one_active`), so exactly one goes through: one transfer or
+/// (`idx_payouts_one_active_per_round`), so exactly one goes through: one transfer or
 /// one bank payout, never both; the ledger sums to zero and the fund's
 /// figures add up. The PostgreSQL run is the one that proves it (SQLite
 /// serialises writers anyway).
@@ -887,7 +1134,7 @@ async fn twenty_concurrent_payouts_of_both_kinds_pay_exactly_once_on_both_databa
             .unwrap();
         let active: Vec<_> = rows
             .iter()
-            .filter(|p| p.state == "paid" || p.state == "pending")
+            .filter(|p| ["sending", "unknown", "paid"].contains(&p.state.as_str()))
             .collect();
         assert_eq!(active.len(), 1, "{backend:?}: {rows:?}\n{answers:#?}");
         let transfers = fake.transfers();
@@ -907,5 +1154,197 @@ async fn twenty_concurrent_payouts_of_both_kinds_pay_exactly_once_on_both_databa
         let after = ledger::fund_figures(&app.db, fund).await.unwrap();
         assert_eq!(after.paid.0, before.paid.0 + 90_000, "{backend:?}");
         assert_eq!(after.remaining, after.budget - after.committed - after.paid);
+    }
+}
+
+#[tokio::test]
+async fn gifts_reach_the_initiator_with_the_payout_and_what_comes_later_as_a_top_up() {
+    for backend in Backend::ALL {
+        let Some((app, fake)) = stripe_app(backend, true).await else {
+            continue;
+        };
+        let id = app.initiative(HUISWERK).await.id;
+        onboard(&app, &fake, id).await;
+        // €100 given and matched one to one.
+        give(&app, &fake, id, "100", "Buurman Piet").await;
+        // The payout is sent; its answer is lost. Meanwhile a gift arrives
+        // (and its match): it must not strand the payout.
+        fake.lose_next_transfer_answer();
+        assert!(stripe_payout(&app, id).await.ends_with("payout=unknown"));
+        give(&app, &fake, id, "50", "Buurvrouw An").await;
+        assert!(
+            check_payout(&app, id).await.ends_with("payout=paid"),
+            "{backend:?}"
+        );
+        let transfers = fake.transfers();
+        assert_eq!(transfers.len(), 1);
+        assert_eq!(
+            transfers[0]["amount"],
+            json!(90_000 + 10_000 + 10_000),
+            "{backend:?}: grant, match and gift, as fixed when it was sent"
+        );
+        assert_eq!(app.initiative(HUISWERK).await.state, "funded");
+        // What came after: the second gift and its match.
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeCofunded(id)).await,
+            5_000
+        );
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeGranted(id)).await,
+            5_000
+        );
+        let page = app.text(&format!("/coach/initiatives/{id}")).await;
+        assert!(page.contains("Aanvulling uitbetalen"), "{backend:?}");
+        assert!(page.contains("Over te maken: €\u{a0}100,00"), "{backend:?}");
+        assert!(page.contains("Daarvan gegeven door buren: €\u{a0}50,00"));
+        // Two clicks at once: one top-up.
+        let top_up_path = format!("/coach/initiatives/{id}/top-up");
+        let (a, b) = tokio::join!(
+            app.post_form(&top_up_path, &[]),
+            app.post_form(&top_up_path, &[])
+        );
+        let answers = [location(&a), location(&b)];
+        assert!(
+            answers.iter().any(|l| l.ends_with("payout=paid")),
+            "{backend:?}: {answers:?}"
+        );
+        let transfers = fake.transfers();
+        assert_eq!(transfers.len(), 2, "{backend:?}: {answers:?}");
+        assert!(transfers.iter().any(|t| t["amount"] == json!(10_000)));
+        assert_eq!(balance(&app, AccountKey::InitiativeCofunded(id)).await, 0);
+        assert_eq!(balance(&app, AccountKey::InitiativeGranted(id)).await, 0);
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeGiftsPaid(id)).await,
+            15_000
+        );
+        assert_eq!(
+            balance(&app, AccountKey::InitiativePaid(id)).await,
+            90_000 + 15_000
+        );
+        // Nothing more to top up.
+        let again = app
+            .post_form(&format!("/coach/initiatives/{id}/top-up"), &[])
+            .await;
+        assert!(location(&again).ends_with("payout=nothing"), "{backend:?}");
+        assert_eq!(fake.transfers().len(), 2);
+        // The resident and the public see what neighbours gave and what was paid.
+        let public = app.text(&format!("/initiatives/{id}")).await;
+        assert!(public.contains("Gegeven door buren"));
+        assert!(
+            public.contains("€\u{a0}150,00"),
+            "{backend:?}: the gifts given"
+        );
+        assert!(
+            public.contains("€\u{a0}1.200,00"),
+            "{backend:?}: paid out in all"
+        );
+        assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+        assert!(
+            reconcile(&app).await.is_empty(),
+            "{:?}",
+            reconcile(&app).await
+        );
+
+        // By bank: the coach sees the total to transfer; the gifts, held on
+        // the platform's Stripe balance, are owed to the fund's bank.
+        let Some((app, fake)) = stripe_app(backend, true).await else {
+            continue;
+        };
+        let id = app.initiative(HUISWERK).await.id;
+        give(&app, &fake, id, "20", "").await;
+        app.sign_in(JORIS).await;
+        let page = app.text(&format!("/coach/initiatives/{id}")).await;
+        assert!(page.contains("Over te maken: €\u{a0}940,00"), "{backend:?}");
+        let today = chrono::Utc::now().date_naive().to_string();
+        let id_s = id.to_string();
+        let paid = app
+            .post_form(
+                "/sf/record_payout",
+                &[
+                    ("id", &id_s),
+                    ("reference", "BANK-1"),
+                    ("transferred_on", &today),
+                ],
+            )
+            .await;
+        assert!(
+            location(&paid).contains("notice=step_done"),
+            "{}",
+            location(&paid)
+        );
+        let owed = payments::owed_to_fund_bank(&app.db).await.unwrap();
+        assert_eq!(owed.len(), 1);
+        assert_eq!((owed[0].initiative_id, owed[0].cents), (id, 2_000));
+        give(&app, &fake, id, "10", "").await;
+        let top_up = app
+            .post_form(
+                "/sf/record_top_up",
+                &[
+                    ("id", &id_s),
+                    ("reference", "BANK-2"),
+                    ("transferred_on", &today),
+                ],
+            )
+            .await;
+        assert!(
+            location(&top_up).contains("notice=step_done"),
+            "{backend:?}"
+        );
+        let rows = payouts::Entity::find()
+            .filter(payouts::Column::InitiativeId.eq(id))
+            .order_by_asc(payouts::Column::Id)
+            .all(&app.db)
+            .await
+            .unwrap();
+        let summary: Vec<_> = rows
+            .iter()
+            .map(|p| (p.round, p.cents, p.gift_cents, p.method.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [(0, 94_000, 2_000, "bank"), (1, 2_000, 1_000, "bank")],
+            "{backend:?}"
+        );
+        assert_eq!(
+            payments::owed_to_fund_bank(&app.db).await.unwrap()[0].cents,
+            3_000
+        );
+        let nothing = app
+            .post_form(
+                "/sf/record_top_up",
+                &[
+                    ("id", &id_s),
+                    ("reference", "BANK-3"),
+                    ("transferred_on", &today),
+                ],
+            )
+            .await;
+        assert!(
+            location(&nothing).ends_with("payout=nothing"),
+            "{}",
+            location(&nothing)
+        );
+        let refused = app.text(&location(&nothing)).await;
+        assert!(
+            refused.contains("Er is na de uitbetaling niets meer binnengekomen"),
+            "{backend:?}"
+        );
+        assert_eq!(
+            payouts::Entity::find()
+                .filter(payouts::Column::InitiativeId.eq(id))
+                .count(&app.db)
+                .await
+                .unwrap(),
+            2
+        );
+        // The admin's reconciliation page lists what is owed.
+        app.switch_to("admin@buurtfonds.test").await;
+        let page = app.text("/admin/reconcile").await;
+        assert!(
+            page.contains("Giften die per bank zijn doorbetaald"),
+            "{backend:?}"
+        );
+        assert!(page.contains("€\u{a0}30,00"));
+        assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
     }
 }

@@ -78,7 +78,9 @@ fn facts() -> Facts {
         approver_id: Some(10),
         amount_asked: Cents::euros(500),
         amount_approved: Some(Cents::euros(400)),
-        matched: Cents::ZERO,
+        // Match that arrived after a payout: something to top up.
+        unpaid: Cents::euros(10),
+        ..Facts::default()
     }
 }
 
@@ -181,6 +183,12 @@ fn table() -> Vec<Row> {
             Some(S::Funded),
         ),
         (
+            Action::TopUp,
+            vec![S::Funded, S::Reporting, S::Completed],
+            vec![ClaimingCoach, Admin],
+            None,
+        ),
+        (
             Action::Cancel,
             vec![S::Approved],
             vec![ClaimingCoach, Admin],
@@ -230,9 +238,21 @@ fn a_returned_payout_is_buurtfonds_own_step_and_includes_the_match() {
     };
     let t = apply(S::Funded, &Action::ReturnPayout, &Actor::system(), &f).unwrap();
     assert_eq!(t.to, S::Approved);
-    assert_eq!(t.money, Some(MoneyEffect::Unpay(Cents::euros(450))));
+    assert_eq!(
+        t.money,
+        Some(MoneyEffect::Unpay {
+            grant: Cents::euros(450),
+            gifts: Cents::ZERO
+        })
+    );
     let paid = apply(S::Approved, &Action::PayOut, &actor(Who::ClaimingCoach), &f).unwrap();
-    assert_eq!(paid.money, Some(MoneyEffect::PayOut(Cents::euros(450))));
+    assert_eq!(
+        paid.money,
+        Some(MoneyEffect::PayOut {
+            grant: Cents::euros(450),
+            gifts: Cents::ZERO
+        })
+    );
     assert_eq!(
         apply(S::Funded, &Action::ReturnPayout, &actor(Who::Admin), &f),
         Err(TransitionError::Forbidden)
@@ -261,7 +281,7 @@ fn every_action_state_and_person_matches_the_table() {
             }
         }
     }
-    assert_eq!(checked, 17 * 12 * EVERYONE.len());
+    assert_eq!(checked, 18 * 12 * EVERYONE.len());
 }
 
 #[test]
@@ -491,7 +511,10 @@ fn money_moves_only_where_the_design_says() {
         apply(S::Approved, &Action::PayOut, &coach, &f)
             .unwrap()
             .money,
-        Some(MoneyEffect::PayOut(Cents::euros(400)))
+        Some(MoneyEffect::PayOut {
+            grant: Cents::euros(400),
+            gifts: Cents::ZERO
+        })
     );
     assert_eq!(
         apply(S::Approved, &Action::Cancel, &coach, &f)
@@ -579,7 +602,7 @@ impl World {
             approver_id: None,
             amount_asked: Cents::euros(300 + 400 * i),
             amount_approved: None,
-            matched: Cents::ZERO,
+            ..Facts::default()
         };
         World {
             ledger,
@@ -699,4 +722,56 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_payout_carries_the_gifts_and_a_top_up_what_came_after() {
+    let f = Facts {
+        matched: Cents::euros(50),
+        gifts: Cents::euros(30),
+        ..facts()
+    };
+    let coach = actor(Who::ClaimingCoach);
+    let paid = apply(S::Approved, &Action::PayOut, &coach, &f).unwrap();
+    assert_eq!(
+        paid.money,
+        Some(MoneyEffect::PayOut {
+            grant: Cents::euros(450),
+            gifts: Cents::euros(30)
+        })
+    );
+    assert_eq!(paid.amount, Some(Cents::euros(480)));
+    // After the payout: what arrived since, grant (match) and gifts.
+    let later = Facts {
+        unpaid: Cents::euros(5),
+        gifts: Cents::euros(10),
+        ..f.clone()
+    };
+    for state in [S::Funded, S::Reporting, S::Completed] {
+        let t = apply(state, &Action::TopUp, &coach, &later).unwrap();
+        assert_eq!(t.to, state, "a top-up changes no state");
+        assert_eq!(t.amount, Some(Cents::euros(15)));
+        assert_eq!(
+            apply(state, &Action::TopUp, &actor(Who::Admin), &later)
+                .unwrap()
+                .money,
+            Some(MoneyEffect::PayOut {
+                grant: Cents::euros(5),
+                gifts: Cents::euros(10)
+            })
+        );
+    }
+    let nothing = Facts {
+        unpaid: Cents::ZERO,
+        gifts: Cents::ZERO,
+        ..f.clone()
+    };
+    assert_eq!(
+        apply(S::Funded, &Action::TopUp, &coach, &nothing),
+        Err(TransitionError::InvalidAmount),
+        "nothing to top up"
+    );
+    assert!(apply(S::Approved, &Action::TopUp, &coach, &later).is_err());
+    assert!(apply(S::Funded, &Action::TopUp, &actor(Who::Initiator), &later).is_err());
+    assert!(apply(S::Funded, &Action::TopUp, &actor(Who::OtherCoach), &later).is_err());
 }

@@ -21,6 +21,10 @@ pub struct Model {
     pub created_by: Option<i64>,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
+    /// 0 for the grant's payout, 1, 2, … for top-ups.
+    pub round: i32,
+    /// How much of `cents` is neighbours' gifts (the rest: grant and match).
+    pub gift_cents: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

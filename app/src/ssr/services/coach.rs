@@ -3,7 +3,9 @@
 
 use super::{ledger, lifecycle, notify, now};
 use crate::api::coach::{CoachView, FundBudget, NeighbourhoodBudget, Queue, QueueItem};
-use crate::domain::{ledger::LedgerError, Action, Role, State, TransitionError};
+use crate::domain::{
+    ledger::LedgerError, lifecycle::MoneyEffect, Action, PayoutState, Role, State, TransitionError,
+};
 use crate::ssr::entities::{
     co_initiators, coach_mandates, coach_neighbourhoods, fund_neighbourhoods, funds, initiatives,
     neighbourhoods, payouts, users,
@@ -402,6 +404,7 @@ pub async fn detail(
         ("reject", Action::Reject),
         ("co_sign", Action::CoSign),
         ("pay_out", Action::PayOut),
+        ("top_up", Action::TopUp),
         ("cancel", Action::Cancel),
     ] {
         // Above the mandate an approval is allowed too: it then waits for a co-signature.
@@ -438,7 +441,9 @@ pub async fn detail(
                 p.transferred_on.map(|d| d.to_string()).unwrap_or_default(),
             )
         });
-    let stripe_pending = attempts.iter().any(|p| p.state == "pending");
+    let stripe_pending = attempts
+        .iter()
+        .any(|p| PayoutState::parse(&p.state).is_some_and(PayoutState::is_unsettled));
     let payouts = attempts
         .into_iter()
         .map(|p| crate::api::coach::PayoutLine {
@@ -453,10 +458,18 @@ pub async fn detail(
         .one(db)
         .await?
         .is_some_and(|u| u.stripe_account_id.is_some() && u.stripe_payouts_enabled);
-    let payout_cents = match lifecycle::check(db, &i, Some(user.id), &Action::PayOut).await {
-        Ok(step) => step.amount.map_or(0, |c| c.0),
-        Err(_) => 0,
+    // What each kind of payout would move now (zero where it is not allowed).
+    let amounts = |step: Result<crate::domain::Transition, ServiceError>| match step
+        .ok()
+        .and_then(|t| t.money)
+    {
+        Some(MoneyEffect::PayOut { grant, gifts }) => ((grant + gifts).0, gifts.0),
+        _ => (0, 0),
     };
+    let (payout_cents, payout_gift_cents) =
+        amounts(lifecycle::check(db, &i, Some(user.id), &Action::PayOut).await);
+    let (top_up_cents, top_up_gift_cents) =
+        amounts(lifecycle::check(db, &i, Some(user.id), &Action::TopUp).await);
     Ok(CoachView {
         id,
         title: i.title,
@@ -487,6 +500,9 @@ pub async fn detail(
         payout,
         payouts,
         payout_cents,
+        payout_gift_cents,
+        top_up_cents,
+        top_up_gift_cents,
         stripe_on: false,
         account_ready,
         stripe_pending,
@@ -556,7 +572,7 @@ pub async fn pay_out(
     transferred_on: chrono::NaiveDate,
 ) -> Result<(), ServiceError> {
     staff_initiative(state, user, id).await?;
-    if super::payments::pending_payout(&state.db, id)
+    if super::payments::unsettled_payout(&state.db, id)
         .await?
         .is_some()
     {
@@ -582,6 +598,59 @@ pub async fn pay_out(
     Ok(())
 }
 
+/// Records a top-up paid by bank transfer (what arrived after the payout)
+/// and tells the resident.
+///
+/// # Errors
+/// The refused step ([`TransitionError::InvalidAmount`]: nothing to top
+/// up), not found, a database error.
+pub async fn top_up_by_bank(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    reference: String,
+    transferred_on: chrono::NaiveDate,
+) -> Result<(), ServiceError> {
+    staff_initiative(state, user, id).await?;
+    if super::payments::unsettled_payout(&state.db, id)
+        .await?
+        .is_some()
+    {
+        return Err(ServiceError::Invalid {
+            field: "reference",
+            message: "stripe_payout_pending".into(),
+        });
+    }
+    lifecycle::top_up_manually(
+        &state.db,
+        id,
+        user.id,
+        lifecycle::ManualPayout {
+            reference: reference.clone(),
+            transferred_on,
+        },
+    )
+    .await?;
+    if let Err(e) = notify::tell(state, id, Some(user.id), "top_up", Some(&reference)).await {
+        tracing::error!(error = %e, "top-up notification failed");
+    }
+    Ok(())
+}
+
+/// Tops up through Stripe (see [`super::payments::top_up`]) for a coach or
+/// admin who may see the initiative.
+///
+/// # Errors
+/// As [`super::payments::top_up`]; not found for anyone else.
+pub async fn top_up_with_stripe(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<super::payments::PayoutOutcome, ServiceError> {
+    staff_initiative(state, user, id).await?;
+    super::payments::top_up(state, user.id, id).await
+}
+
 /// Pays out through Stripe (see [`super::payments::pay_out`]) for a coach
 /// or admin who may see the initiative.
 ///
@@ -594,6 +663,21 @@ pub async fn pay_out_with_stripe(
 ) -> Result<super::payments::PayoutOutcome, ServiceError> {
     staff_initiative(state, user, id).await?;
     super::payments::pay_out(state, user.id, id).await
+}
+
+/// Checks a Stripe payout whose outcome is unknown (see
+/// [`super::payments::check_payout`]) for a coach or admin who may see the
+/// initiative.
+///
+/// # Errors
+/// As [`super::payments::check_payout`]; not found for anyone else.
+pub async fn check_stripe_payout(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<super::payments::PayoutOutcome, ServiceError> {
+    staff_initiative(state, user, id).await?;
+    super::payments::check_payout(state, user.id, id).await
 }
 
 /// Initiative `id` for a coach or admin who may see it; not found for anyone else.

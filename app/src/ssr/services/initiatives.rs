@@ -144,10 +144,18 @@ pub async fn public<C: ConnectionTrait>(
         own_contribution_cents: i.own_contribution_cents,
         amount_asked_cents: i.amount_asked_cents,
         granted_cents: i.amount_approved_cents,
-        paid_cents: ledger::balance(db, AccountKey::InitiativePaid(id)).await?.0,
+        // Paid out to the initiator: the grant's part and neighbours' gifts.
+        paid_cents: ledger::balance(db, AccountKey::InitiativePaid(id)).await?.0
+            + ledger::balance(db, AccountKey::InitiativeGiftsPaid(id))
+                .await?
+                .0,
+        // Given by neighbours: still held, plus paid out with a payout or top-up.
         cofunded_cents: ledger::balance(db, AccountKey::InitiativeCofunded(id))
             .await?
-            .0,
+            .0
+            + ledger::balance(db, AccountKey::InitiativeGiftsPaid(id))
+                .await?
+                .0,
         funded_on: i.funded_at.map(|d| d.date_naive().to_string()),
         photos: pictures,
         timeline,

@@ -10,9 +10,9 @@
 
 use super::{ledger, now};
 use crate::domain::{
-    ledger::LedgerTransaction,
+    ledger::{AccountKey, LedgerTransaction},
     lifecycle::{apply, MoneyEffect},
-    Action, Actor, Cents, Facts, Role, State, Transition,
+    Action, Actor, Cents, Facts, PayoutMethod, PayoutState, Role, State, Transition,
 };
 use crate::ssr::entities::{
     co_initiators, coach_mandates, coach_neighbourhoods, donations, events, funds, initiatives,
@@ -98,6 +98,48 @@ pub async fn pay_out_manually(
     .await
 }
 
+/// Records a top-up paid by bank transfer: what arrived after the payout
+/// (gifts, their match), with its payout record, in one transaction.
+///
+/// # Errors
+/// As [`perform`].
+pub async fn top_up_manually(
+    db: &DatabaseConnection,
+    initiative_id: i64,
+    actor_id: i64,
+    payout: ManualPayout,
+) -> Result<Performed, ServiceError> {
+    perform_recording(
+        db,
+        initiative_id,
+        Some(actor_id),
+        Action::TopUp,
+        Some(payout.reference.clone()),
+        now(),
+        Some(payout),
+    )
+    .await
+}
+
+/// The round a new top-up of the initiative gets: one after the last paid.
+///
+/// # Errors
+/// A database error.
+pub async fn next_round<C: ConnectionTrait>(
+    db: &C,
+    initiative_id: i64,
+) -> Result<i32, ServiceError> {
+    Ok(payouts::Entity::find()
+        .filter(payouts::Column::InitiativeId.eq(initiative_id))
+        .filter(payouts::Column::State.eq(PayoutState::Paid.as_str()))
+        .all(db)
+        .await?
+        .iter()
+        .map(|p| p.round)
+        .max()
+        .map_or(0, |r| r + 1))
+}
+
 async fn perform_recording(
     db: &DatabaseConnection,
     initiative_id: i64,
@@ -108,13 +150,14 @@ async fn perform_recording(
     payout: Option<ManualPayout>,
 ) -> Result<Performed, ServiceError> {
     let txn = db.begin().await?;
-    let mut result = perform_step(&txn, initiative_id, actor_id, &action, reason, at, "").await;
+    let mut result =
+        perform_step(&txn, initiative_id, actor_id, &action, reason, at, "", None).await;
     if result.is_ok() && matches!(action, Action::Cancel) {
         // The step above holds the initiative's row lock, so a Stripe payout
         // cannot start now (it re-checks the state under that lock); one
         // already started, whose outcome is unknown, may have paid: then the
         // money is not the fund's to take back.
-        match super::payments::pending_payout(&txn, initiative_id).await {
+        match super::payments::unsettled_payout(&txn, initiative_id).await {
             Ok(Some(_)) => {
                 result = Err(ServiceError::Invalid {
                     field: "reason",
@@ -133,14 +176,32 @@ async fn perform_recording(
     }
     if let (Ok(done), Some(payout)) = (&result, payout) {
         let cents = done.transition.amount.map_or(0, |c| c.0);
+        let gift_cents = match done.transition.money {
+            Some(MoneyEffect::PayOut { gifts, .. }) => gifts.0,
+            _ => 0,
+        };
+        // The grant's payout is round 0; a top-up the next round. The
+        // step above holds the initiative's row lock, so two top-ups queue.
+        let round = if matches!(action, Action::TopUp) {
+            next_round(&txn, initiative_id).await?
+        } else {
+            0
+        };
+        let key = if round == 0 {
+            format!("payout-{initiative_id}")
+        } else {
+            format!("payout-{initiative_id}-round-{round}")
+        };
         let inserted = payouts::Entity::insert(payouts::ActiveModel {
             initiative_id: Set(initiative_id),
             cents: Set(cents),
-            method: Set("bank".into()),
+            gift_cents: Set(gift_cents),
+            round: Set(round),
+            method: Set(PayoutMethod::Bank.as_str().into()),
             reference: Set(Some(payout.reference)),
             transferred_on: Set(Some(payout.transferred_on)),
-            idempotency_key: Set(format!("payout-{initiative_id}")),
-            state: Set("paid".into()),
+            idempotency_key: Set(key),
+            state: Set(PayoutState::Paid.as_str().into()),
             stripe_transfer_id: Set(None),
             failure_reason: Set(None),
             created_by: Set(actor_id),
@@ -178,8 +239,14 @@ async fn perform_recording(
 /// Performs `action` inside the caller's transaction `txn`, with `memo` on
 /// the ledger transaction it books (which record the money belongs to).
 ///
+/// `fixed` books a payout's (or its return's) own amounts instead of those
+/// the step would compute now: a Stripe payout's amount is fixed when it is
+/// sent, and a gift or match that arrived meanwhile stays for a top-up. It
+/// must be of the step's kind and within what the step could move.
+///
 /// # Errors
-/// As [`perform`].
+/// As [`perform`]; [`ServiceError::Conflict`] for a `fixed` amount the
+/// initiative does not hold.
 pub async fn perform_in_txn<C: ConnectionTrait>(
     txn: &C,
     initiative_id: i64,
@@ -187,8 +254,19 @@ pub async fn perform_in_txn<C: ConnectionTrait>(
     action: &Action,
     reason: Option<String>,
     memo: &str,
+    fixed: Option<MoneyEffect>,
 ) -> Result<Performed, ServiceError> {
-    perform_step(txn, initiative_id, actor_id, action, reason, now(), memo).await
+    perform_step(
+        txn,
+        initiative_id,
+        actor_id,
+        action,
+        reason,
+        now(),
+        memo,
+        fixed,
+    )
+    .await
 }
 
 /// Performs `action` as Buurtfonds itself (on a verified payment provider
@@ -203,13 +281,52 @@ pub async fn perform_as_system_in<C: ConnectionTrait>(
     action: &Action,
     reason: Option<String>,
     memo: &str,
+    fixed: Option<MoneyEffect>,
 ) -> Result<Performed, ServiceError> {
-    perform_step(txn, initiative_id, SYSTEM, action, reason, now(), memo).await
+    perform_step(
+        txn,
+        initiative_id,
+        SYSTEM,
+        action,
+        reason,
+        now(),
+        memo,
+        fixed,
+    )
+    .await
+}
+
+/// `fixed` in place of the money `transition` would move, when it is of the
+/// same kind and no more than it (see [`perform_in_txn`]).
+fn with_fixed(mut transition: Transition, fixed: MoneyEffect) -> Result<Transition, ServiceError> {
+    let fits = match (transition.money, fixed) {
+        (
+            Some(MoneyEffect::PayOut { grant, gifts }),
+            MoneyEffect::PayOut { grant: g, gifts: f },
+        ) => g <= grant && f <= gifts,
+        (Some(MoneyEffect::Unpay { grant, .. }), MoneyEffect::Unpay { grant: g, .. }) => g <= grant,
+        _ => false,
+    };
+    if !fits {
+        tracing::error!(
+            ?transition,
+            ?fixed,
+            "a fixed payout amount the initiative does not hold"
+        );
+        return Err(ServiceError::Conflict);
+    }
+    transition.money = Some(fixed);
+    transition.amount = Some(fixed.total());
+    Ok(transition)
 }
 
 /// The actor id that stands for Buurtfonds itself (never a user's id).
 const SYSTEM: Option<i64> = Some(-1);
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one private step function, its callers name every argument"
+)]
 async fn perform_step<C: ConnectionTrait>(
     txn: &C,
     initiative_id: i64,
@@ -218,6 +335,7 @@ async fn perform_step<C: ConnectionTrait>(
     reason: Option<String>,
     at: DateTimeWithTimeZone,
     memo: &str,
+    fixed: Option<MoneyEffect>,
 ) -> Result<Performed, ServiceError> {
     // Write first: this takes the lock that queues concurrent steps.
     let touched = initiatives::Entity::update_many()
@@ -242,7 +360,10 @@ async fn perform_step<C: ConnectionTrait>(
         load_actor(txn, actor_id, initiative.neighbourhood_id).await?
     };
     let facts = load_facts(txn, &initiative).await?;
-    let transition = apply(state, action, &actor, &facts)?;
+    let mut transition = apply(state, action, &actor, &facts)?;
+    if let Some(fixed) = fixed {
+        transition = with_fixed(transition, fixed)?;
+    }
     // The log names no person for Buurtfonds' own steps.
     let actor_id = if actor_id == SYSTEM { None } else { actor_id };
 
@@ -447,6 +568,8 @@ async fn load_facts<C: ConnectionTrait>(
         .map(|d| d.match_cents - d.match_returned_cents)
         .sum();
     Ok(Facts {
+        gifts: ledger::balance(db, AccountKey::InitiativeCofunded(initiative.id)).await?,
+        unpaid: ledger::balance(db, AccountKey::InitiativeGranted(initiative.id)).await?,
         matched: Cents(matched),
         initiator_id: initiative.initiator_id,
         co_initiator_ids,

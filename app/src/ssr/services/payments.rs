@@ -15,7 +15,8 @@ use super::{ledger, lifecycle, notify, now};
 use crate::domain::{
     ledger::{match_for, AccountKey, LedgerTransaction},
     lifecycle::MoneyEffect,
-    Action, Cents, State,
+    payout::{recheck, Recheck, SENDING_STALE_SECONDS},
+    Action, Cents, PayoutMethod, PayoutState, State,
 };
 use crate::ssr::entities::{donations, funds, initiatives, payouts, stripe_events, users};
 use crate::ssr::error::ServiceError;
@@ -24,8 +25,8 @@ use crate::ssr::stripe_gateway::{CheckoutRequest, Gateway, GatewayError};
 use crate::ssr::AppState;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use stripe_webhook::EventObject;
 
@@ -256,36 +257,54 @@ pub async fn account_status<C: ConnectionTrait>(
 pub enum PayoutOutcome {
     /// Transferred and booked (now, or by an earlier attempt).
     Paid { transfer: String },
+    /// Checked again: Stripe made no transfer for it and no longer knows its
+    /// idempotency key, so it is closed as not sent; a new payout may start.
+    NotSent,
 }
 
-/// A Stripe payout that is not finished: its outcome is unknown.
+/// A payout of the initiative whose outcome is not known: being sent, or
+/// sent without an answer (any method; only Stripe payouts get there).
 ///
 /// # Errors
 /// A database error.
-pub async fn pending_payout<C: ConnectionTrait>(
+pub async fn unsettled_payout<C: ConnectionTrait>(
     db: &C,
     initiative_id: i64,
 ) -> Result<Option<payouts::Model>, ServiceError> {
     Ok(payouts::Entity::find()
         .filter(payouts::Column::InitiativeId.eq(initiative_id))
-        .filter(payouts::Column::State.eq("pending"))
+        .filter(
+            payouts::Column::State
+                .is_in([PayoutState::Sending.as_str(), PayoutState::Unknown.as_str()]),
+        )
         .one(db)
         .await?)
+}
+
+/// The refusal while a payout's outcome is unknown: nothing may pay again
+/// until it is checked.
+fn outcome_unknown() -> ServiceError {
+    ServiceError::Invalid {
+        field: "payout",
+        message: "payout_unknown".into(),
+    }
 }
 
 /// Pays initiative `initiative_id` out with a Stripe transfer to the
 /// initiator's payout account, on behalf of the coach or admin `actor_id`
 /// (already checked to see the initiative).
 ///
-/// The payout record is written first; its idempotency key goes with the
-/// transfer. When the answer is lost (a crash, a timeout), the record stays
-/// pending and the next attempt sends the same key: Stripe answers with the
-/// transfer it already made, and it is booked once.
+/// The payout record is written and committed first (`sending`), under the
+/// unique index that allows one active payout per initiative; its
+/// idempotency key goes with the transfer, outside any transaction. When the
+/// answer is lost it becomes `unknown`: then nothing pays again until
+/// [`check_payout`] has asked Stripe.
 ///
 /// # Errors
 /// Payments off, the step not allowed, no ready payout account
-/// (`payout_account`), Stripe refusing (the payout is marked failed) or
-/// unreachable (it stays pending; trying again is safe).
+/// (`payout_account`), a payout whose outcome is unknown (`payout`), Stripe
+/// refusing (the payout is marked failed) or unreachable (it is marked
+/// unknown).
 pub async fn pay_out(
     state: &AppState,
     actor_id: i64,
@@ -299,8 +318,8 @@ pub async fn pay_out(
         .ok_or(ServiceError::NotFound)?;
     if let Some(done) = payouts::Entity::find()
         .filter(payouts::Column::InitiativeId.eq(initiative_id))
-        .filter(payouts::Column::State.eq("paid"))
-        .filter(payouts::Column::Method.eq("stripe"))
+        .filter(payouts::Column::State.eq(PayoutState::Paid.as_str()))
+        .filter(payouts::Column::Method.eq(PayoutMethod::Stripe.as_str()))
         .one(db)
         .await?
         .filter(|_| initiative.state != State::Approved.as_str())
@@ -311,30 +330,14 @@ pub async fn pay_out(
         });
     }
     let step = lifecycle::check(db, &initiative, Some(actor_id), &Action::PayOut).await?;
-    let amount = step.amount.unwrap_or(Cents::ZERO);
-    let initiator = users::Entity::find_by_id(initiative.initiator_id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let account = match (
-        initiator.stripe_account_id,
-        initiator.stripe_payouts_enabled,
-    ) {
-        (Some(a), true) => a,
-        _ => {
-            return Err(ServiceError::Invalid {
-                field: "payout_account",
-                message: "the initiator has no payout account that is ready".into(),
-            })
-        }
-    };
-    let payout = match pending_payout(db, initiative_id).await? {
-        Some(p) => p,
-        None => new_payout(db, initiative_id, actor_id, amount).await?,
-    };
+    if unsettled_payout(db, initiative_id).await?.is_some() {
+        return Err(outcome_unknown());
+    }
+    let account = ready_account(db, initiative.initiator_id).await?;
+    let payout = new_payout(db, initiative_id, actor_id, step.money, 0).await?;
     // Still approved, asked under the initiative's row lock: a cancellation
     // that committed meanwhile wins, and nothing is sent (a cancellation
-    // that comes after this sees the pending payout and is refused).
+    // that comes after this sees the unsettled payout and is refused).
     let still_approved = initiatives::Entity::update_many()
         .col_expr(initiatives::Column::UpdatedAt, Expr::value(now()))
         .filter(initiatives::Column::Id.eq(initiative_id))
@@ -342,79 +345,247 @@ pub async fn pay_out(
         .exec(db)
         .await?;
     if still_approved.rows_affected == 0 {
-        payouts::Entity::update_many()
-            .col_expr(payouts::Column::State, Expr::value("failed"))
-            .col_expr(
-                payouts::Column::FailureReason,
-                Expr::value(Some("the initiative is no longer approved".to_string())),
-            )
-            .col_expr(payouts::Column::UpdatedAt, Expr::value(now()))
-            .filter(payouts::Column::Id.eq(payout.id))
-            .filter(payouts::Column::State.eq("pending"))
-            .exec(db)
-            .await?;
+        settle(
+            db,
+            &payout,
+            PayoutState::Failed,
+            Some("the initiative is no longer approved"),
+        )
+        .await?;
         return Err(ServiceError::Conflict);
     }
+    send(state, gateway, actor_id, &payout, &account).await
+}
+
+/// The initiator's Stripe account, when it can receive transfers.
+async fn ready_account(db: &DatabaseConnection, initiator_id: i64) -> Result<String, ServiceError> {
+    let initiator = users::Entity::find_by_id(initiator_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    match (
+        initiator.stripe_account_id,
+        initiator.stripe_payouts_enabled,
+    ) {
+        (Some(a), true) => Ok(a),
+        _ => Err(ServiceError::Invalid {
+            field: "payout_account",
+            message: "the initiator has no payout account that is ready".into(),
+        }),
+    }
+}
+
+/// Asks Stripe for the transfer of `payout` (outside any transaction) and
+/// records what came back: paid and booked, failed, or unknown.
+async fn send(
+    state: &AppState,
+    gateway: &Gateway,
+    actor_id: i64,
+    payout: &payouts::Model,
+    account: &str,
+) -> Result<PayoutOutcome, ServiceError> {
+    let db = &state.db;
     match gateway
         .transfer(
             &payout.idempotency_key,
-            &account,
+            account,
             payout.cents,
-            initiative_id,
+            payout.initiative_id,
             payout.id,
         )
         .await
     {
         Ok(transfer) => {
-            book_payout(state, actor_id, &payout, &transfer).await?;
+            book_payout(state, actor_id, payout, &transfer).await?;
             Ok(PayoutOutcome::Paid { transfer })
         }
         Err(GatewayError::Refused(reason)) => {
-            payouts::Entity::update_many()
-                .col_expr(payouts::Column::State, Expr::value("failed"))
-                .col_expr(
-                    payouts::Column::FailureReason,
-                    Expr::value(Some(reason.clone())),
-                )
-                .col_expr(payouts::Column::UpdatedAt, Expr::value(now()))
-                .filter(payouts::Column::Id.eq(payout.id))
-                .filter(payouts::Column::State.eq("pending"))
-                .exec(db)
-                .await?;
-            if let Err(e) =
-                notify::tell(state, initiative_id, None, "payout_failed", Some(&reason)).await
+            settle(db, payout, PayoutState::Failed, Some(&reason)).await?;
+            if let Err(e) = notify::tell(
+                state,
+                payout.initiative_id,
+                None,
+                "payout_failed",
+                Some(&reason),
+            )
+            .await
             {
                 tracing::error!(error = %e, "payout failure notification failed");
             }
             Err(GatewayError::Refused(reason).into())
         }
-        Err(unknown) => Err(unknown.into()),
+        Err(unknown) => {
+            settle(db, payout, PayoutState::Unknown, None).await?;
+            Err(unknown.into())
+        }
     }
+}
+
+/// Moves an unsettled payout to `to` (failed or unknown), with a reason.
+async fn settle<C: ConnectionTrait>(
+    db: &C,
+    payout: &payouts::Model,
+    to: PayoutState,
+    reason: Option<&str>,
+) -> Result<(), ServiceError> {
+    let mut update = payouts::Entity::update_many()
+        .col_expr(payouts::Column::State, Expr::value(to.as_str()))
+        .col_expr(payouts::Column::UpdatedAt, Expr::value(now()))
+        .filter(payouts::Column::Id.eq(payout.id))
+        .filter(
+            payouts::Column::State
+                .is_in([PayoutState::Sending.as_str(), PayoutState::Unknown.as_str()]),
+        );
+    if let Some(reason) = reason {
+        update = update.col_expr(
+            payouts::Column::FailureReason,
+            Expr::value(Some(reason.to_string())),
+        );
+    }
+    update.exec(db).await?;
+    Ok(())
+}
+
+/// Checks a payout whose outcome is unknown, for the coach or admin
+/// `actor_id` who may pay the initiative out: asks Stripe whether it made
+/// the transfer (by the initiative's transfer group and the payout's id)
+/// and books it if so; otherwise sends it again with the same idempotency
+/// key while Stripe still remembers that key (24 hours), or — later —
+/// closes it as not sent, so that a new payout (a new key) can follow.
+/// Never sends with a key Stripe may have forgotten: that could pay twice.
+///
+/// # Errors
+/// Payments off, the step not allowed, no unsettled payout (`payout`),
+/// Stripe refusing a resend (marked failed) or unreachable (stays unknown).
+pub async fn check_payout(
+    state: &AppState,
+    actor_id: i64,
+    initiative_id: i64,
+) -> Result<PayoutOutcome, ServiceError> {
+    let gateway = gateway(state)?;
+    let db = &state.db;
+    let initiative = initiatives::Entity::find_by_id(initiative_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let Some(payout) = unsettled_payout(db, initiative_id).await? else {
+        // Nothing to check (a double click after it was settled).
+        return Err(ServiceError::Invalid {
+            field: "payout",
+            message: "payout_not_unknown".into(),
+        });
+    };
+    // Who may send this payout (or top-up) may check it.
+    let action = if payout.round == 0 {
+        Action::PayOut
+    } else {
+        Action::TopUp
+    };
+    if let Err(e) = lifecycle::check(db, &initiative, Some(actor_id), &action).await {
+        // A top-up's amount may be zero now that the payout itself is
+        // pending; only who asks matters here.
+        if !matches!(
+            e,
+            ServiceError::Transition(crate::domain::TransitionError::InvalidAmount)
+        ) {
+            return Err(e);
+        }
+    }
+    let age = (now() - payout.created_at).num_seconds();
+    if payout.state == PayoutState::Sending.as_str() && age < SENDING_STALE_SECONDS {
+        // Another request is sending it right now.
+        return Err(outcome_unknown());
+    }
+    let found = match gateway.find_transfer(initiative_id, payout.id).await {
+        Ok(found) => found,
+        Err(e) => {
+            settle(db, &payout, PayoutState::Unknown, None).await?;
+            return Err(e.into());
+        }
+    };
+    match (recheck(found.is_some(), age), found) {
+        (Recheck::Book, Some(transfer)) => {
+            book_payout(state, actor_id, &payout, &transfer).await?;
+            Ok(PayoutOutcome::Paid { transfer })
+        }
+        (Recheck::CloseNotSent, _) => {
+            settle(
+                db,
+                &payout,
+                PayoutState::Failed,
+                Some("Stripe made no transfer; the attempt expired, so it was closed as not sent"),
+            )
+            .await?;
+            Ok(PayoutOutcome::NotSent)
+        }
+        (Recheck::Resend | Recheck::Book, _) => {
+            let account = ready_account(db, initiative.initiator_id).await?;
+            send(state, gateway, actor_id, &payout, &account).await
+        }
+    }
+}
+
+/// Pays out through Stripe what arrived after the payout (neighbours' gifts
+/// and their match): a top-up, a payout of its own round with its own
+/// idempotency key, under the same rules as the payout — one active per
+/// round, nothing while another's outcome is unknown, written before
+/// Stripe is asked.
+///
+/// # Errors
+/// As [`pay_out`]; the step refused with [`crate::domain::TransitionError::InvalidAmount`]
+/// when nothing arrived.
+pub async fn top_up(
+    state: &AppState,
+    actor_id: i64,
+    initiative_id: i64,
+) -> Result<PayoutOutcome, ServiceError> {
+    let gateway = gateway(state)?;
+    let db = &state.db;
+    let initiative = initiatives::Entity::find_by_id(initiative_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let step = lifecycle::check(db, &initiative, Some(actor_id), &Action::TopUp).await?;
+    if unsettled_payout(db, initiative_id).await?.is_some() {
+        return Err(outcome_unknown());
+    }
+    let account = ready_account(db, initiative.initiator_id).await?;
+    let round = lifecycle::next_round(db, initiative_id).await?;
+    let payout = new_payout(db, initiative_id, actor_id, step.money, round).await?;
+    send(state, gateway, actor_id, &payout, &account).await
 }
 
 async fn new_payout(
     db: &DatabaseConnection,
     initiative_id: i64,
     actor_id: i64,
-    amount: Cents,
+    money: Option<MoneyEffect>,
+    round: i32,
 ) -> Result<payouts::Model, ServiceError> {
+    let Some(MoneyEffect::PayOut { grant, gifts }) = money else {
+        return Err(ServiceError::Conflict);
+    };
     let attempt = payouts::Entity::find()
         .filter(payouts::Column::InitiativeId.eq(initiative_id))
-        .all(db)
+        .count(db)
         .await?
-        .len()
         + 1;
     let at = now();
     let key = format!("stripe-payout-{initiative_id}-{attempt}");
-    // A concurrent click inserts the same key: the unique index keeps one.
+    // Two clicks at once insert the same key, or (with another payout of
+    // this round active: a bank payout, a concurrent Stripe click) collide
+    // on `idx_payouts_one_active_per_round`: one row wins, the other is refused and
+    // Stripe is never asked for a second transfer.
     let inserted = payouts::Entity::insert(payouts::ActiveModel {
         initiative_id: Set(initiative_id),
-        cents: Set(amount.0),
-        method: Set("stripe".into()),
+        cents: Set((grant + gifts).0),
+        gift_cents: Set(gifts.0),
+        round: Set(round),
+        method: Set(PayoutMethod::Stripe.as_str().into()),
         reference: Set(None),
         transferred_on: Set(None),
         idempotency_key: Set(key.clone()),
-        state: Set("pending".into()),
+        state: Set(PayoutState::Sending.as_str().into()),
         stripe_transfer_id: Set(None),
         failure_reason: Set(None),
         created_by: Set(Some(actor_id)),
@@ -422,26 +593,15 @@ async fn new_payout(
         updated_at: Set(at),
         ..Default::default()
     })
-    .on_conflict(
-        OnConflict::column(payouts::Column::IdempotencyKey)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
+    .exec(db)
     .await;
-    let ours = payouts::Entity::find()
-        .filter(payouts::Column::IdempotencyKey.eq(key))
-        .one(db)
-        .await?;
-    match (inserted, ours) {
-        // Ours, or a concurrent click's with the same key: the same transfer.
-        (_, Some(payout)) => Ok(payout),
-        // Another payout of this initiative is active (a bank payout, say):
-        // the unique index `idx_payouts_one_active` allows one, so Stripe is
-        // never asked for a second.
-        (Err(e), None) if crate::ssr::error::is_unique_violation(&e) => Err(ServiceError::Conflict),
-        (Err(e), None) => Err(e.into()),
-        (Ok(_), None) => Err(ServiceError::NotFound),
+    match inserted {
+        Ok(done) => payouts::Entity::find_by_id(done.last_insert_id)
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound),
+        Err(e) if crate::ssr::error::is_unique_violation(&e) => Err(ServiceError::Conflict),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -466,7 +626,10 @@ async fn book_payout(
         )
         .col_expr(payouts::Column::UpdatedAt, Expr::value(now()))
         .filter(payouts::Column::Id.eq(payout.id))
-        .filter(payouts::Column::State.eq("pending"))
+        .filter(
+            payouts::Column::State
+                .is_in([PayoutState::Sending.as_str(), PayoutState::Unknown.as_str()]),
+        )
         .exec(&txn)
         .await?;
     if claimed.rows_affected == 0 {
@@ -474,31 +637,32 @@ async fn book_payout(
         txn.commit().await?;
         return Ok(());
     }
+    // The amounts fixed when it was sent: a gift or match that arrived
+    // since stays for a top-up, and never strands the payout.
+    let (action, what) = if payout.round == 0 {
+        (Action::PayOut, "pay_out")
+    } else {
+        (Action::TopUp, "top_up")
+    };
+    let fixed = MoneyEffect::PayOut {
+        grant: Cents(payout.cents - payout.gift_cents),
+        gifts: Cents(payout.gift_cents),
+    };
     let step = lifecycle::perform_in_txn(
         &txn,
         payout.initiative_id,
         Some(actor_id),
-        &Action::PayOut,
+        &action,
         Some(format!("Stripe {transfer}")),
         &format!("payout:{}", payout.id),
+        Some(fixed),
     )
     .await;
     match step {
-        Ok(done) if done.transition.amount.map(|c| c.0) == Some(payout.cents) => {
-            txn.commit().await?;
-        }
-        Ok(done) => {
-            txn.rollback().await?;
-            tracing::error!(
-                payout = payout.id,
-                booked = ?done.transition.amount,
-                sent = payout.cents,
-                "the amount transferred differs from the amount to book"
-            );
-            return Err(ServiceError::Conflict);
-        }
+        Ok(_) => txn.commit().await?,
         Err(e) => {
             txn.rollback().await?;
+            tracing::error!(payout = payout.id, error = %e, "a transfer Stripe made could not be booked");
             return Err(e);
         }
     }
@@ -506,7 +670,7 @@ async fn book_payout(
         state,
         payout.initiative_id,
         Some(actor_id),
-        "pay_out",
+        what,
         Some(transfer),
     )
     .await
@@ -824,7 +988,10 @@ async fn checkout_completed<C: ConnectionTrait>(
     )
     .await
     .is_ok();
-    let match_cents = if takes_gifts && initiative.state == State::Approved.as_str() {
+    // Matched while the initiative takes money: approved, or funded (then
+    // the match goes out with a top-up).
+    let matchable = [State::Approved.as_str(), State::Funded.as_str()];
+    let match_cents = if takes_gifts && matchable.contains(&initiative.state.as_str()) {
         commit_match(txn, &initiative, donation.id, Cents(cents)).await?
     } else {
         Cents::ZERO
@@ -864,10 +1031,8 @@ async fn commit_match<C: ConnectionTrait>(
     let Some(fund_id) = initiative.fund_id else {
         return Ok(Cents::ZERO);
     };
-    // No match while a Stripe payout is under way: its amount is fixed.
-    if pending_payout(txn, initiative.id).await?.is_some() {
-        return Ok(Cents::ZERO);
-    }
+    // A Stripe payout under way has its amount fixed: a match committed
+    // now stays with the initiative and goes out with a top-up.
     funds::Entity::update_many()
         .col_expr(funds::Column::UpdatedAt, Expr::value(now()))
         .filter(funds::Column::Id.eq(fund_id))
@@ -1020,12 +1185,15 @@ async fn transfer_reversed<C: ConnectionTrait>(
     else {
         return Ok(Handled::Ignored);
     };
-    if payout.state != "paid" || transfer.amount_reversed < payout.cents {
+    if payout.state != PayoutState::Paid.as_str() || transfer.amount_reversed < payout.cents {
         return Ok(Handled::Done);
     }
     let reason = format!("Stripe {}: reversed", transfer.id.as_str());
     payouts::Entity::update_many()
-        .col_expr(payouts::Column::State, Expr::value("reversed"))
+        .col_expr(
+            payouts::Column::State,
+            Expr::value(PayoutState::Reversed.as_str()),
+        )
         .col_expr(
             payouts::Column::FailureReason,
             Expr::value(Some(reason.clone())),
@@ -1034,14 +1202,33 @@ async fn transfer_reversed<C: ConnectionTrait>(
         .filter(payouts::Column::Id.eq(payout.id))
         .exec(txn)
         .await?;
-    lifecycle::perform_as_system_in(
-        txn,
-        payout.initiative_id,
-        &Action::ReturnPayout,
-        Some(reason.clone()),
-        &format!("payout:{}", payout.id),
-    )
-    .await?;
+    let back = MoneyEffect::Unpay {
+        grant: Cents(payout.cents - payout.gift_cents),
+        gifts: Cents(payout.gift_cents),
+    };
+    if payout.round == 0 {
+        lifecycle::perform_as_system_in(
+            txn,
+            payout.initiative_id,
+            &Action::ReturnPayout,
+            Some(reason.clone()),
+            &format!("payout:{}", payout.id),
+            Some(back),
+        )
+        .await?;
+    } else {
+        // A top-up sent back: its money is there to top up again; the
+        // initiative stays funded.
+        ledger::book(
+            txn,
+            "return_top_up",
+            Some(payout.initiative_id),
+            None,
+            &format!("payout:{}", payout.id),
+            &LedgerTransaction::for_effect(back, 0, payout.initiative_id)?,
+        )
+        .await?;
+    }
     Ok(Handled::PayoutReturned {
         initiative_id: payout.initiative_id,
         reason,
@@ -1060,6 +1247,50 @@ pub struct Difference {
     pub ledger_cents: Option<i64>,
     /// Net cents at Stripe (`None`: Stripe does not list it).
     pub stripe_cents: Option<i64>,
+}
+
+/// Gifts that reached an initiator with a bank payout: the fund's bank
+/// transferred them, while the money itself came in through Stripe and sits
+/// on the platform's Stripe balance — owed to the fund's bank account.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OwedToFund {
+    pub initiative_id: i64,
+    pub title: String,
+    pub cents: i64,
+}
+
+/// Every initiative whose gifts were paid out by bank, with the amount the
+/// platform's Stripe balance owes the fund's bank for them.
+///
+/// # Errors
+/// A database error.
+pub async fn owed_to_fund_bank(db: &DatabaseConnection) -> Result<Vec<OwedToFund>, ServiceError> {
+    use std::collections::BTreeMap;
+    let mut owed: BTreeMap<i64, i64> = BTreeMap::new();
+    for p in payouts::Entity::find()
+        .filter(payouts::Column::Method.eq(PayoutMethod::Bank.as_str()))
+        .filter(payouts::Column::State.eq(PayoutState::Paid.as_str()))
+        .filter(payouts::Column::GiftCents.gt(0))
+        .all(db)
+        .await?
+    {
+        *owed.entry(p.initiative_id).or_default() += p.gift_cents;
+    }
+    let titles: BTreeMap<i64, String> = initiatives::Entity::find()
+        .filter(initiatives::Column::Id.is_in(owed.keys().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.title))
+        .collect();
+    Ok(owed
+        .into_iter()
+        .map(|(initiative_id, cents)| OwedToFund {
+            initiative_id,
+            title: titles.get(&initiative_id).cloned().unwrap_or_default(),
+            cents,
+        })
+        .collect())
 }
 
 /// Compares the ledger with Stripe's balance transactions, per object:
@@ -1135,7 +1366,12 @@ pub async fn reconcile(
             let counted = match kind {
                 // Gifts in, refunds out: the clearing account mirrors the payments.
                 Some("donations_clearing") if memo.starts_with("donation:") => -e.cents,
-                Some("initiative_paid") if memo.starts_with("payout:") => e.cents,
+                // A payout's grant part and its gift part.
+                Some("initiative_paid" | "initiative_gifts_paid")
+                    if memo.starts_with("payout:") =>
+                {
+                    e.cents
+                }
                 _ => 0,
             };
             *ledger_by_memo.entry(memo.clone()).or_default() += counted;
@@ -1181,14 +1417,17 @@ pub async fn reconcile(
             });
         }
     }
-    // Transfers Stripe made for a payout that is still pending: the answer
-    // was lost; the next attempt books them.
+    // Payouts whose outcome is unknown: a transfer Stripe made for one is
+    // listed above as unknown to the ledger until it is checked again.
     let pending: Vec<String> = payouts::Entity::find()
-        .filter(payouts::Column::State.eq("pending"))
+        .filter(
+            payouts::Column::State
+                .is_in([PayoutState::Sending.as_str(), PayoutState::Unknown.as_str()]),
+        )
         .all(db)
         .await?
         .into_iter()
-        .map(|p| format!("payout:{} pending", p.id))
+        .map(|p| format!("payout:{} {}", p.id, p.state))
         .collect();
     for (pi, cents) in stripe_gifts {
         differences.push(Difference {
@@ -1215,7 +1454,7 @@ pub async fn reconcile(
     }
     for p in pending {
         differences.push(Difference {
-            what: format!("{p}: outcome unknown, pay out again to finish it"),
+            what: format!("{p}: outcome unknown, check it again to finish it"),
             ledger_cents: None,
             stripe_cents: None,
         });
