@@ -62,6 +62,18 @@ pub struct OwnInitiativeView {
     pub stripe_on: bool,
     /// A payout came back (failed or reversed) and waits to be paid again.
     pub payout_returned: bool,
+    /// Once approved: what neighbours gave (net of refunds), what was paid
+    /// out to the initiator in all, and what came after the payout and is
+    /// still to be paid out (gifts and match, for a top-up).
+    pub money: Option<OwnMoney>,
+}
+
+/// The money of one's own initiative, in cents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnMoney {
+    pub gifts_cents: i64,
+    pub paid_cents: i64,
+    pub still_to_pay_cents: i64,
 }
 
 /// My initiatives, newest first. Sends visitors to the sign-in page.

@@ -66,6 +66,12 @@ pub struct PaymentTexts {
     pub reconcile_ledger: &'static str,
     pub reconcile_stripe: &'static str,
     pub reconcile_failed: &'static str,
+    /// On the resident's own page: what neighbours gave, what was paid out,
+    /// and what still goes out with a top-up.
+    pub my_money_title: &'static str,
+    pub my_gifts: &'static str,
+    pub my_paid: &'static str,
+    pub my_still_to_pay: &'static str,
     pub owed_title: &'static str,
     pub owed_intro: &'static str,
 }
@@ -135,6 +141,10 @@ pub(super) static NL: PaymentTexts = PaymentTexts {
     reconcile_ledger: "Grootboek",
     reconcile_stripe: "Stripe",
     reconcile_failed: "Stripe kon niet worden bereikt; probeer het later opnieuw.",
+    my_money_title: "Geld",
+    my_gifts: "Gegeven door buren",
+    my_paid: "Aan jou uitbetaald",
+    my_still_to_pay: "Nog uit te betalen (giften en verdubbeling van na de uitbetaling)",
     owed_title: "Giften die per bank zijn doorbetaald",
     owed_intro: "De bank van het fonds heeft deze giften van buren met de uitbetaling aan de initiatiefnemer overgemaakt. De giften zelf kwamen binnen via Stripe en staan op het Stripe-saldo van het platform: ze horen naar de bankrekening van het fonds.",
 };
@@ -204,6 +214,10 @@ pub(super) static EN: PaymentTexts = PaymentTexts {
     reconcile_ledger: "Ledger",
     reconcile_stripe: "Stripe",
     reconcile_failed: "Stripe could not be reached; please try again later.",
+    my_money_title: "Money",
+    my_gifts: "Given by neighbours",
+    my_paid: "Paid out to you",
+    my_still_to_pay: "Still to be paid out (gifts and match after the payout)",
     owed_title: "Gifts paid out by bank",
     owed_intro: "The fund's bank transferred these neighbours' gifts to the initiator with the payout. The gifts themselves came in through Stripe and are on the platform's Stripe balance: they are owed to the fund's bank account.",
 };

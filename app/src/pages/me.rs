@@ -231,6 +231,22 @@ pub fn MyInitiativePage() -> impl IntoView {
                             }}
                         </p>
                         <PayoutAccount d=d.clone()/>
+                        {d.money.clone().map(|m| {
+                            let g = t.payments;
+                            let lang = use_lang();
+                            view! {
+                                <section aria-labelledby="money-title">
+                                    <h2 id="money-title">{g.my_money_title}</h2>
+                                    <dl class="figures">
+                                        <div><dt>{g.my_gifts}</dt><dd>{lang.money(Cents(m.gifts_cents))}</dd></div>
+                                        <div><dt>{g.my_paid}</dt><dd>{lang.money(Cents(m.paid_cents))}</dd></div>
+                                        {(m.still_to_pay_cents > 0).then(|| view! {
+                                            <div><dt>{g.my_still_to_pay}</dt><dd>{lang.money(Cents(m.still_to_pay_cents))}</dd></div>
+                                        })}
+                                    </dl>
+                                </section>
+                            }
+                        })}
                         <section aria-labelledby="timeline-title">
                             <h2 id="timeline-title">{t.timeline_title}</h2>
                             <Timeline items=d.timeline.clone()/>

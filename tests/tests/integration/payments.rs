@@ -1228,10 +1228,28 @@ async fn gifts_reach_the_initiator_with_the_payout_and_what_comes_later_as_a_top
         assert!(location(&again).ends_with("payout=nothing"), "{backend:?}");
         assert_eq!(fake.transfers().len(), 2);
         // The resident and the public see what neighbours gave and what was paid.
+        give(&app, &fake, id, "5", "").await;
+        app.switch_to(MARIA).await;
+        let own = app.text(&format!("/me/initiatives/{id}")).await;
+        assert!(own.contains("Gegeven door buren"), "{backend:?}");
+        assert!(
+            own.contains("€\u{a0}155,00"),
+            "{backend:?}: the gifts given"
+        );
+        assert!(
+            own.contains("€\u{a0}1.200,00"),
+            "{backend:?}: paid out to her"
+        );
+        assert!(own.contains("Nog uit te betalen"), "{backend:?}");
+        assert!(
+            own.contains("€\u{a0}10,00"),
+            "{backend:?}: the last gift and its match"
+        );
+        app.switch_to(JORIS).await;
         let public = app.text(&format!("/initiatives/{id}")).await;
         assert!(public.contains("Gegeven door buren"));
         assert!(
-            public.contains("€\u{a0}150,00"),
+            public.contains("€\u{a0}155,00"),
             "{backend:?}: the gifts given"
         );
         assert!(

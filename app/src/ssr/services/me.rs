@@ -1,7 +1,7 @@
 //! A resident's view of their own initiatives.
 
 use crate::api::me::{MessageItem, OwnInitiative, OwnInitiativeView, TimelineItem};
-use crate::domain::Action;
+use crate::domain::{Action, State};
 use crate::ssr::entities::{co_initiators, events, initiatives, messages, users};
 use crate::ssr::error::ServiceError;
 use crate::ssr::services::{lifecycle, now};
@@ -122,7 +122,34 @@ pub async fn detail(
             .one(db)
             .await?
             .is_some();
+    let money = match State::parse(&initiative.state) {
+        Some(state) if state.holds_grant() => {
+            use crate::domain::ledger::AccountKey as A;
+            let id = initiative.id;
+            let of = |key| super::ledger::balance(db, key);
+            let (held, gifts_paid) = (
+                of(A::InitiativeCofunded(id)).await?,
+                of(A::InitiativeGiftsPaid(id)).await?,
+            );
+            let (granted, paid) = (
+                of(A::InitiativeGranted(id)).await?,
+                of(A::InitiativePaid(id)).await?,
+            );
+            Some(crate::api::me::OwnMoney {
+                gifts_cents: (held + gifts_paid).0,
+                paid_cents: (paid + gifts_paid).0,
+                // Before the payout all of it goes with the payout itself.
+                still_to_pay_cents: if state == State::Approved {
+                    0
+                } else {
+                    (granted + held).0
+                },
+            })
+        }
+        _ => None,
+    };
     Ok(OwnInitiativeView {
+        money,
         payout_account,
         stripe_on: false,
         payout_returned,
