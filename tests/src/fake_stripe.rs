@@ -36,6 +36,7 @@ struct Inner {
     /// payment intent id → charge id
     intent_charge: HashMap<String, String>,
     refunds: BTreeMap<String, Value>,
+    disputes: BTreeMap<String, Value>,
     /// oldest first
     balance: Vec<Value>,
     events: Vec<Value>,
@@ -291,6 +292,61 @@ impl FakeStripe {
             let object = t.clone();
             s.balance_line("transfer_refund", "transfer_reversal", &rid, amount);
             s.event("transfer.reversed", object)
+        };
+        self.deliver_if_set(&event).await;
+    }
+
+    /// The giver's bank disputes the payment `payment_intent` (all of it):
+    /// Stripe takes the amount from the balance and sends
+    /// `charge.dispute.created`. Returns the dispute's id.
+    pub async fn dispute(&self, payment_intent: &str) -> String {
+        let (id, event) = {
+            let mut s = self.lock();
+            let id = s.id("du");
+            let charge_id = s
+                .intent_charge
+                .get(payment_intent)
+                .cloned()
+                .unwrap_or_default();
+            let amount = s
+                .charges
+                .get(&charge_id)
+                .and_then(|c| c["amount"].as_i64())
+                .unwrap_or(0);
+            let dispute = json!({
+                "id": id, "object": "dispute", "amount": amount, "balance_transactions": [],
+                "charge": charge_id, "created": s.now(), "currency": "eur",
+                "enhanced_eligibility_types": [], "evidence": {"enhanced_evidence": {}},
+                "evidence_details": {"due_by": null, "enhanced_eligibility": {}, "has_evidence": false,
+                    "past_due": false, "submission_count": 0},
+                "is_charge_refundable": false, "livemode": false, "metadata": {},
+                "payment_intent": payment_intent, "reason": "fraudulent", "status": "needs_response"
+            });
+            if let Some(c) = s.charges.get_mut(&charge_id) {
+                c["disputed"] = json!(true);
+            }
+            s.balance_line("adjustment", "dispute", &id, -amount);
+            s.disputes.insert(id.clone(), dispute.clone());
+            (id, s.event("charge.dispute.created", dispute))
+        };
+        self.deliver_if_set(&event).await;
+        id
+    }
+
+    /// The bank decides dispute `id`: won (the money comes back to the
+    /// balance) or lost. Stripe sends `charge.dispute.closed`.
+    pub async fn close_dispute(&self, id: &str, won: bool) {
+        let event = {
+            let mut s = self.lock();
+            let Some(d) = s.disputes.get_mut(id) else {
+                return;
+            };
+            d["status"] = json!(if won { "won" } else { "lost" });
+            let (amount, object) = (d["amount"].as_i64().unwrap_or(0), d.clone());
+            if won {
+                s.balance_line("adjustment", "dispute_reversal", id, amount);
+            }
+            s.event("charge.dispute.closed", object)
         };
         self.deliver_if_set(&event).await;
     }

@@ -11,6 +11,7 @@
 //! | `initiative_paid(i)` | paid out to the initiator |
 //! | `initiative_cofunded(i)` | neighbours' gifts received, not refunded and not paid out yet |
 //! | `initiative_gifts_paid(i)` | neighbours' gifts paid out to the initiator (with a payout or top-up) |
+//! | `initiative_disputed(i)` | gifts held while their payment is disputed at the giver's bank |
 //! | `donations_clearing` | minus all gifts received through the payment provider |
 //!
 //! So for a fund: committed = Σ granted, paid = Σ paid, and
@@ -33,6 +34,7 @@ pub enum AccountKey {
     InitiativePaid(i64),
     InitiativeCofunded(i64),
     InitiativeGiftsPaid(i64),
+    InitiativeDisputed(i64),
     DonationsClearing,
 }
 
@@ -46,6 +48,7 @@ impl AccountKey {
             AccountKey::InitiativePaid(_) => "initiative_paid",
             AccountKey::InitiativeCofunded(_) => "initiative_cofunded",
             AccountKey::InitiativeGiftsPaid(_) => "initiative_gifts_paid",
+            AccountKey::InitiativeDisputed(_) => "initiative_disputed",
             AccountKey::DonationsClearing => "donations_clearing",
         }
     }
@@ -58,7 +61,8 @@ impl AccountKey {
             | AccountKey::InitiativeGranted(id)
             | AccountKey::InitiativePaid(id)
             | AccountKey::InitiativeCofunded(id)
-            | AccountKey::InitiativeGiftsPaid(id) => format!("{}:{id}", self.kind()),
+            | AccountKey::InitiativeGiftsPaid(id)
+            | AccountKey::InitiativeDisputed(id) => format!("{}:{id}", self.kind()),
             AccountKey::DonationsClearing => self.kind().to_string(),
         }
     }
@@ -77,7 +81,8 @@ impl AccountKey {
             AccountKey::InitiativeGranted(id)
             | AccountKey::InitiativePaid(id)
             | AccountKey::InitiativeCofunded(id)
-            | AccountKey::InitiativeGiftsPaid(id) => Some(id),
+            | AccountKey::InitiativeGiftsPaid(id)
+            | AccountKey::InitiativeDisputed(id) => Some(id),
             _ => None,
         }
     }
@@ -232,6 +237,45 @@ impl LedgerTransaction {
         positive(amount)?;
         Self::pair(
             AccountKey::InitiativeCofunded(initiative),
+            AccountKey::DonationsClearing,
+            amount,
+        )
+    }
+
+    /// A disputed gift is held: not paid out while its bank decides.
+    ///
+    /// # Errors
+    /// [`LedgerError::NonPositive`] for a zero or negative amount.
+    pub fn dispute_hold(initiative: i64, amount: Cents) -> Result<LedgerTransaction, LedgerError> {
+        positive(amount)?;
+        Self::pair(
+            AccountKey::InitiativeCofunded(initiative),
+            AccountKey::InitiativeDisputed(initiative),
+            amount,
+        )
+    }
+
+    /// A dispute was won: the held gift is the initiative's again.
+    ///
+    /// # Errors
+    /// [`LedgerError::NonPositive`] for a zero or negative amount.
+    pub fn dispute_won(initiative: i64, amount: Cents) -> Result<LedgerTransaction, LedgerError> {
+        positive(amount)?;
+        Self::pair(
+            AccountKey::InitiativeDisputed(initiative),
+            AccountKey::InitiativeCofunded(initiative),
+            amount,
+        )
+    }
+
+    /// A dispute was lost: the held gift went back to the giver's bank.
+    ///
+    /// # Errors
+    /// [`LedgerError::NonPositive`] for a zero or negative amount.
+    pub fn dispute_lost(initiative: i64, amount: Cents) -> Result<LedgerTransaction, LedgerError> {
+        positive(amount)?;
+        Self::pair(
+            AccountKey::InitiativeDisputed(initiative),
             AccountKey::DonationsClearing,
             amount,
         )

@@ -1366,3 +1366,116 @@ async fn gifts_reach_the_initiator_with_the_payout_and_what_comes_later_as_a_top
         assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
     }
 }
+
+/// The payment of the newest gift to initiative `id`.
+async fn last_payment(app: &TestApp, id: i64) -> String {
+    donations::Entity::find()
+        .filter(donations::Column::InitiativeId.eq(id))
+        .order_by_desc(donations::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .stripe_payment_intent_id
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_disputed_gift_is_held_a_lost_one_reversed_with_its_match_and_reconciliation_lists_the_rest(
+) {
+    for backend in Backend::ALL {
+        let Some((app, fake)) = stripe_app(backend, true).await else {
+            continue;
+        };
+        let i = app.initiative(HUISWERK).await;
+        let (id, fund) = (i.id, i.fund_id.unwrap());
+        app.sign_in(JORIS).await;
+        give(&app, &fake, id, "100", "Onbekende").await;
+        let first = last_payment(&app, id).await;
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeGranted(id)).await,
+            100_000
+        );
+        let dispute = fake.dispute(&first).await;
+        // Held: no payout carries it while the bank decides.
+        assert_eq!(balance(&app, AccountKey::InitiativeCofunded(id)).await, 0);
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeDisputed(id)).await,
+            10_000
+        );
+        let page = app.text(&format!("/coach/initiatives/{id}")).await;
+        assert!(
+            page.contains("Over te maken: €\u{a0}1.000,00"),
+            "{backend:?}: grant and match, not the held gift"
+        );
+        assert!(
+            reconcile(&app).await.is_empty(),
+            "{backend:?}: {:?}",
+            reconcile(&app).await
+        );
+        // The same event twice books once.
+        let events = fake.events();
+        let created = events
+            .iter()
+            .rev()
+            .find(|e| e["type"] == json!("charge.dispute.created"))
+            .unwrap()
+            .clone();
+        let payload = created.to_string();
+        let t = chrono::Utc::now().timestamp();
+        let resp = post_event(&app, &payload, Some(FakeStripe::sign(&payload, t))).await;
+        assert!(resp.status().is_success());
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeDisputed(id)).await,
+            10_000
+        );
+
+        // Lost: the gift went back to the giver, the match back to the fund.
+        let before = ledger::fund_figures(&app.db, fund).await.unwrap();
+        fake.close_dispute(&dispute, false).await;
+        assert_eq!(balance(&app, AccountKey::InitiativeDisputed(id)).await, 0);
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeGranted(id)).await,
+            90_000,
+            "{backend:?}"
+        );
+        let after = ledger::fund_figures(&app.db, fund).await.unwrap();
+        assert_eq!(after.remaining.0, before.remaining.0 + 10_000);
+        assert_eq!(after.remaining, after.budget - after.committed - after.paid);
+        assert!(
+            reconcile(&app).await.is_empty(),
+            "{backend:?}: {:?}",
+            reconcile(&app).await
+        );
+
+        // Won: the held gift is the initiative's again.
+        give(&app, &fake, id, "30", "").await;
+        let second = fake.dispute(&last_payment(&app, id).await).await;
+        assert_eq!(balance(&app, AccountKey::InitiativeCofunded(id)).await, 0);
+        fake.close_dispute(&second, true).await;
+        assert_eq!(
+            balance(&app, AccountKey::InitiativeCofunded(id)).await,
+            3_000
+        );
+        assert_eq!(balance(&app, AccountKey::InitiativeDisputed(id)).await, 0);
+        assert!(
+            reconcile(&app).await.is_empty(),
+            "{backend:?}: {:?}",
+            reconcile(&app).await
+        );
+
+        // Disputed after it was paid out: nothing left to hold, so
+        // reconciliation lists what Stripe took.
+        onboard(&app, &fake, id).await;
+        assert!(stripe_payout(&app, id).await.ends_with("payout=paid"));
+        let third = fake.dispute(&last_payment(&app, id).await).await;
+        let listed = reconcile(&app).await;
+        assert!(
+            listed
+                .iter()
+                .any(|d| d.what == format!("dispute {third}") && d.stripe_cents == Some(-3_000)),
+            "{backend:?}: {listed:?}"
+        );
+        assert_eq!(ledger::total(&app.db).await.unwrap(), 0);
+    }
+}

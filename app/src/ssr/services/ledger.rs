@@ -96,6 +96,33 @@ pub async fn balance<C: ConnectionTrait>(db: &C, key: AccountKey) -> Result<Cent
     sum_where(db, ledger_accounts::Column::Key.eq(key.key())).await
 }
 
+/// The balance that transactions with `memo` moved onto account `key`.
+///
+/// # Errors
+/// A database error.
+pub async fn sum_for_memo<C: ConnectionTrait>(
+    db: &C,
+    memo: &str,
+    key: AccountKey,
+) -> Result<Cents, ServiceError> {
+    use crate::ssr::entities::ledger_transactions;
+    sum_where(
+        db,
+        sea_orm::Condition::all()
+            .add(ledger_accounts::Column::Key.eq(key.key()))
+            .add(
+                ledger_entries::Column::TransactionId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(ledger_transactions::Column::Id)
+                        .from(ledger_transactions::Entity)
+                        .and_where(ledger_transactions::Column::Memo.eq(memo))
+                        .to_owned(),
+                ),
+            ),
+    )
+    .await
+}
+
 async fn sum_where<C: ConnectionTrait>(
     db: &C,
     condition: impl sea_orm::sea_query::IntoCondition,

@@ -886,6 +886,8 @@ async fn process(
         EventObject::ChargeRefunded(charge) => charge_refunded(&txn, charge).await,
         EventObject::AccountUpdated(account) => account_updated(&txn, account, event.created).await,
         EventObject::TransferReversed(transfer) => transfer_reversed(&txn, transfer).await,
+        EventObject::ChargeDisputeCreated(dispute) => dispute_created(&txn, dispute).await,
+        EventObject::ChargeDisputeClosed(dispute) => dispute_closed(&txn, dispute).await,
         _ => Ok(Handled::Ignored),
     };
     match handled {
@@ -1152,6 +1154,172 @@ async fn charge_refunded<C: ConnectionTrait>(
     Ok(Handled::Done)
 }
 
+/// The memo of a dispute's bookings: one hold, then one outcome.
+fn dispute_memo(dispute: &stripe_shared::Dispute) -> String {
+    format!("dispute:{}", dispute.id.as_str())
+}
+
+/// The gift a dispute is about (by its payment), if Buurtfonds knows it.
+async fn disputed_gift<C: ConnectionTrait>(
+    txn: &C,
+    dispute: &stripe_shared::Dispute,
+) -> Result<Option<donations::Model>, ServiceError> {
+    let Some(intent) = dispute.payment_intent.as_ref().map(|p| p.id().to_string()) else {
+        return Ok(None);
+    };
+    Ok(donations::Entity::find()
+        .filter(donations::Column::StripePaymentIntentId.eq(intent))
+        .one(txn)
+        .await?)
+}
+
+/// What was booked for a dispute so far, by kind (`dispute_hold`, …).
+async fn dispute_bookings<C: ConnectionTrait>(
+    txn: &C,
+    memo: &str,
+) -> Result<Vec<String>, ServiceError> {
+    use crate::ssr::entities::ledger_transactions;
+    Ok(ledger_transactions::Entity::find()
+        .filter(ledger_transactions::Column::Memo.eq(memo))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|t| t.kind)
+        .collect())
+}
+
+/// `charge.dispute.created`: a giver's bank disputes a gift. What of it the
+/// initiative still holds is held apart, so no payout or top-up carries it
+/// while the bank decides. A gift already paid out cannot be held: the
+/// shortfall shows in reconciliation.
+async fn dispute_created<C: ConnectionTrait>(
+    txn: &C,
+    dispute: &stripe_shared::Dispute,
+) -> Result<Handled, ServiceError> {
+    let Some(gift) = disputed_gift(txn, dispute).await? else {
+        return Ok(Handled::Waiting);
+    };
+    let memo = dispute_memo(dispute);
+    if !dispute_bookings(txn, &memo).await?.is_empty() {
+        return Ok(Handled::Done);
+    }
+    let held = ledger::balance(txn, AccountKey::InitiativeCofunded(gift.initiative_id)).await?;
+    let hold = Cents(
+        dispute
+            .amount
+            .min(gift.cents - gift.refunded_cents)
+            .min(held.0),
+    );
+    if hold.0 > 0 {
+        ledger::book(
+            txn,
+            "dispute_hold",
+            Some(gift.initiative_id),
+            None,
+            &memo,
+            &LedgerTransaction::dispute_hold(gift.initiative_id, hold)?,
+        )
+        .await?;
+    }
+    Ok(Handled::Done)
+}
+
+/// `charge.dispute.closed`: won, the held gift is the initiative's again;
+/// lost, it went back to the giver and the fund takes its match back (while
+/// it is not paid out).
+async fn dispute_closed<C: ConnectionTrait>(
+    txn: &C,
+    dispute: &stripe_shared::Dispute,
+) -> Result<Handled, ServiceError> {
+    use stripe_shared::DisputeStatus;
+    let Some(gift) = disputed_gift(txn, dispute).await? else {
+        return Ok(Handled::Waiting);
+    };
+    let memo = dispute_memo(dispute);
+    let booked = dispute_bookings(txn, &memo).await?;
+    if booked
+        .iter()
+        .any(|k| k == "dispute_won" || k == "dispute_lost")
+    {
+        return Ok(Handled::Done);
+    }
+    let held: i64 = if booked.iter().any(|k| k == "dispute_hold") {
+        ledger::sum_for_memo(
+            txn,
+            &memo,
+            AccountKey::InitiativeDisputed(gift.initiative_id),
+        )
+        .await?
+        .0
+    } else {
+        0
+    };
+    let initiative = gift.initiative_id;
+    match dispute.status {
+        DisputeStatus::Won | DisputeStatus::WarningClosed if held > 0 => {
+            ledger::book(
+                txn,
+                "dispute_won",
+                Some(initiative),
+                None,
+                &memo,
+                &LedgerTransaction::dispute_won(initiative, Cents(held))?,
+            )
+            .await?;
+        }
+        DisputeStatus::Lost => {
+            if held > 0 {
+                ledger::book(
+                    txn,
+                    "dispute_lost",
+                    Some(initiative),
+                    None,
+                    &memo,
+                    &LedgerTransaction::dispute_lost(initiative, Cents(held))?,
+                )
+                .await?;
+            }
+            // The match of the lost gift goes back while it is committed.
+            let back = (gift.match_cents - gift.match_returned_cents).min(
+                ledger::balance(txn, AccountKey::InitiativeGranted(initiative))
+                    .await?
+                    .0,
+            );
+            let row = initiatives::Entity::find_by_id(initiative)
+                .one(txn)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            if let (Some(fund_id), true) = (row.fund_id, back > 0) {
+                ledger::book(
+                    txn,
+                    "match_return",
+                    Some(initiative),
+                    None,
+                    &memo,
+                    &LedgerTransaction::for_effect(
+                        MoneyEffect::Release(Cents(back)),
+                        fund_id,
+                        initiative,
+                    )?,
+                )
+                .await?;
+                donations::Entity::update_many()
+                    .col_expr(
+                        donations::Column::MatchReturnedCents,
+                        Expr::value(gift.match_returned_cents + back),
+                    )
+                    .col_expr(donations::Column::UpdatedAt, Expr::value(now()))
+                    .filter(donations::Column::Id.eq(gift.id))
+                    .exec(txn)
+                    .await?;
+            }
+        }
+        // Still open (an update), or won with nothing held.
+        _ => return Ok(Handled::Done),
+    }
+    Ok(Handled::Done)
+}
+
 async fn account_updated<C: ConnectionTrait>(
     txn: &C,
     account: &stripe_shared::Account,
@@ -1310,6 +1478,8 @@ pub async fn reconcile(
     // Stripe's side, net per payment and per transfer.
     let mut stripe_gifts: BTreeMap<String, i64> = BTreeMap::new();
     let mut stripe_payouts: BTreeMap<String, i64> = BTreeMap::new();
+    // Disputes: what Stripe took from the balance (and gave back when won).
+    let mut stripe_disputes: BTreeMap<String, i64> = BTreeMap::new();
     let mut differences = Vec::new();
     for line in &lines {
         match (line.kind.as_str(), &line.payment_intent, &line.transfer) {
@@ -1323,6 +1493,12 @@ pub async fn reconcile(
             ) => {
                 // Money leaving the balance is a payout: count it positive.
                 *stripe_payouts.entry(tr.clone()).or_default() -= line.cents;
+            }
+            ("adjustment", _, _)
+                if line.source.as_deref().is_some_and(|s| s.starts_with("du_")) =>
+            {
+                let du = line.source.clone().unwrap_or_default();
+                *stripe_disputes.entry(du).or_default() += line.cents;
             }
             _ => differences.push(Difference {
                 what: format!(
@@ -1347,7 +1523,8 @@ pub async fn reconcile(
         .filter(
             sea_orm::Condition::any()
                 .add(ledger_transactions::Column::Memo.starts_with("donation:"))
-                .add(ledger_transactions::Column::Memo.starts_with("payout:")),
+                .add(ledger_transactions::Column::Memo.starts_with("payout:"))
+                .add(ledger_transactions::Column::Memo.starts_with("dispute:")),
         )
         .all(db)
         .await?
@@ -1366,6 +1543,13 @@ pub async fn reconcile(
             let counted = match kind {
                 // Gifts in, refunds out: the clearing account mirrors the payments.
                 Some("donations_clearing") if memo.starts_with("donation:") => -e.cents,
+                // A dispute: held apart, or gone back to the giver's bank —
+                // as Stripe takes it from the balance when the dispute opens.
+                Some("initiative_disputed" | "donations_clearing")
+                    if memo.starts_with("dispute:") =>
+                {
+                    -e.cents
+                }
                 // A payout's grant part and its gift part.
                 Some("initiative_paid" | "initiative_gifts_paid")
                     if memo.starts_with("payout:") =>
@@ -1429,6 +1613,18 @@ pub async fn reconcile(
         .into_iter()
         .map(|p| format!("payout:{} {}", p.id, p.state))
         .collect();
+    for (du, stripe) in stripe_disputes {
+        let ledger = ledger_by_memo.remove(&format!("dispute:{du}"));
+        if ledger.unwrap_or(0) != stripe {
+            // Typically a gift disputed after it was paid out: it could not
+            // be held, and the difference is a loss to recover.
+            differences.push(Difference {
+                what: format!("dispute {du}"),
+                ledger_cents: ledger,
+                stripe_cents: Some(stripe),
+            });
+        }
+    }
     for (pi, cents) in stripe_gifts {
         differences.push(Difference {
             what: format!("stripe payment {pi} unknown to the ledger"),
