@@ -175,9 +175,10 @@ pub async fn stripe_payout(
     match outcome {
         Ok(_) => see_other(&format!("{page}?payout=paid")),
         Err(ServiceError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(ServiceError::Transition(app::domain::TransitionError::Forbidden)) => {
-            StatusCode::FORBIDDEN.into_response()
-        }
+        // Refused by the lifecycle: not this person (also one on the team: 403), not now.
+        Err(e @ ServiceError::Transition(_)) => StatusCode::from_u16(e.status_code())
+            .unwrap_or(StatusCode::FORBIDDEN)
+            .into_response(),
         Err(ServiceError::PaymentsOff) => see_other(&format!("{page}?payout=off")),
         // Another payout of this initiative is active or done (a bank payout).
         Err(ServiceError::Conflict) => see_other(&format!("{page}?payout=exists")),

@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod authorization;
 mod coach;
+mod cosign;
 mod csrf;
 mod ledger_and_lifecycle;
 mod me;
