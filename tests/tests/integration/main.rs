@@ -9,6 +9,7 @@ mod authorization;
 mod coach;
 mod cosign;
 mod csrf;
+mod invite_signup;
 mod ledger_and_lifecycle;
 mod me;
 mod migrations;
