@@ -147,3 +147,43 @@ for (const js of [true, false]) {
     }
   });
 }
+
+const BBQ = 'Burendag met barbecue op het plein';
+
+for (const js of [true, false]) {
+  const how = js ? 'on' : 'off';
+  test(`an admin hands an initiative to another coach, who gives it back to the queue (JavaScript ${how})`, async () => {
+    const server = await startServer();
+    try {
+      const url = server.url;
+      const admin = await signedIn(server, 'admin@buurtfonds.test', { javaScriptEnabled: js, viewport: js ? PHONE : WIDE });
+      const joris = await signedIn(server, 'joris.coach@buurtfonds.test', { javaScriptEnabled: js, viewport: js ? WIDE : PHONE });
+
+      // Sanne has it in review; the admin hands it to Joris.
+      await admin.goto(url + '/admin/audit');
+      await admin.getByRole('link', { name: new RegExp(BBQ) }).first().click();
+      await admin.getByRole('button', { name: 'Overdragen aan een andere buurtcoach' }).waitFor();
+      const id = admin.url().match(/initiatives\/(\d+)/)[1];
+      await axe(admin, js, 'hand-over form');
+      await admin.getByLabel('Nieuwe buurtcoach').selectOption({ label: 'Joris Bakker' });
+      await admin.getByRole('button', { name: 'Overdragen aan een andere buurtcoach' }).click();
+      await admin.getByText('Gedaan. De bewoner krijgt bericht.').waitFor();
+      await admin.locator('#timeline-title ~ *').getByText('Overgedragen aan een andere buurtcoach').first().waitFor();
+
+      // Joris is its coach now, and gives it back to the open queue.
+      await joris.goto(url + `/coach/initiatives/${id}`);
+      await joris.getByRole('button', { name: 'Teruggeven aan de wachtrij' }).waitFor();
+      await axe(joris, js, 'release form');
+      await joris.getByRole('button', { name: 'Teruggeven aan de wachtrij' }).click();
+      await joris.locator('.tag', { hasText: 'Ingediend' }).first().waitFor();
+      await joris.getByRole('button', { name: 'Oppakken' }).waitFor();
+
+      for (const page of [admin, joris]) {
+        if (js) assert.deepEqual(page.errors, []);
+        await page.context().close();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+}
