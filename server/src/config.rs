@@ -37,6 +37,9 @@ pub struct Settings {
     pub max_db_connections: u32,
     /// Days an initiative may wait in a coach's queue before it is flagged.
     pub queue_target_days: i64,
+    /// Days an approval may wait for its second signature before it is
+    /// flagged on the coach's and the admin's pages.
+    pub cosign_flag_days: i64,
     /// Milliseconds a visitor's public page or open-data answer is served
     /// from memory (0 turns the cache off).
     pub public_cache_ms: u64,
@@ -108,6 +111,7 @@ impl Settings {
             .set_default("auth_attempts_per_ip", 30)?
             .set_default("auth_attempts_per_account", 5)?
             .set_default("queue_target_days", 10)?
+            .set_default("cosign_flag_days", 5)?
             .set_default("public_cache_ms", 1000)?;
         if let Some(path) = file {
             if !path.exists() {

@@ -101,6 +101,7 @@ impl Application {
             secure_cookies: settings.public_url.starts_with("https://"),
             uploads: settings.data_dir.join("uploads"),
             queue_target_days: settings.queue_target_days,
+            cosign_flag_days: settings.cosign_flag_days,
             figures: app::ssr::services::public::FiguresCache::default(),
             stripe: match settings.stripe().map_err(StartError::Stripe)? {
                 Some(keys) => Some(keys.gateway().map_err(StartError::Stripe)?),

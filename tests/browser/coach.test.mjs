@@ -85,9 +85,9 @@ test('from submission to payout: claim, question, resubmission, approval above t
   await admin.goto(url + '/coach');
   await admin.locator('#cosign-title').waitFor();
   await admin.locator('section', { has: admin.locator('#cosign-title') }).getByRole('link', { name: TITLE }).click();
-  await admin.getByRole('button', { name: 'Mee ondertekenen' }).waitFor();
+  await admin.getByRole('button', { name: 'Mee ondertekenen', exact: true }).waitFor();
   await axe(admin, 'co-sign page');
-  await admin.getByRole('button', { name: 'Mee ondertekenen' }).click();
+  await admin.getByRole('button', { name: 'Mee ondertekenen', exact: true }).click();
   await admin.locator('.tag', { hasText: 'Toegekend' }).waitFor();
 
   // Sanne records the bank transfer.

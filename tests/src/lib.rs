@@ -136,6 +136,7 @@ pub async fn spawn_app_configured(
         auth_attempts_per_ip: 1_000,
         auth_attempts_per_account: 1_000,
         queue_target_days: 10,
+        cosign_flag_days: 5,
         // Tests change data and read it back at once; the cache's own test turns it on.
         public_cache_ms: 0,
         stripe_secret_key: None,
@@ -322,6 +323,62 @@ impl TestApp {
             .await
             .expect("query")
             .expect("initiative exists")
+    }
+
+    /// Adds a coach `email` (demo password) with a mandate of `euros` who
+    /// coaches every neighbourhood there is; returns their id.
+    ///
+    /// # Panics
+    /// Without the demo data (its password hash is copied from Sanne).
+    pub async fn add_coach(&self, email: &str, name: &str, euros: i64) -> i64 {
+        use app::ssr::entities::{coach_mandates, coach_neighbourhoods, neighbourhoods, users};
+        use sea_orm::{ActiveValue::Set, EntityTrait};
+        let sanne = users::Entity::find_by_id(self.user_id("sanne.coach@buurtfonds.test").await)
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("Sanne");
+        let at = app::ssr::services::now();
+        let id = users::Entity::insert(users::ActiveModel {
+            email: Set(email.into()),
+            password_hash: Set(sanne.password_hash),
+            display_name: Set(name.into()),
+            public_name_consent: Set(false),
+            role: Set("coach".into()),
+            locale: Set("nl".into()),
+            stripe_payouts_enabled: Set(false),
+            verified_at: Set(Some(at)),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        })
+        .exec(&self.db)
+        .await
+        .expect("insert coach")
+        .last_insert_id;
+        coach_mandates::Entity::insert(coach_mandates::ActiveModel {
+            coach_id: Set(id),
+            max_cents: Set(euros * 100),
+            set_by: Set(None),
+            updated_at: Set(at),
+        })
+        .exec_without_returning(&self.db)
+        .await
+        .expect("mandate");
+        for n in neighbourhoods::Entity::find()
+            .all(&self.db)
+            .await
+            .expect("neighbourhoods")
+        {
+            coach_neighbourhoods::Entity::insert(coach_neighbourhoods::ActiveModel {
+                coach_id: Set(id),
+                neighbourhood_id: Set(n.id),
+            })
+            .exec_without_returning(&self.db)
+            .await
+            .expect("coach neighbourhood");
+        }
+        id
     }
 
     /// Fills the database with the demo data.

@@ -188,27 +188,40 @@ pub async fn sign_up(
     email: String,
     password: String,
     display_name: String,
+    // Where the person was going (an invitation): back there after verifying.
+    next: Option<String>,
 ) -> Result<FormFeedback, ServerFnError> {
     use crate::ssr::services::accounts::{self, AccountError};
     use ssr_helpers::*;
     let _ = csrf_token; // checked by the CSRF middleware
     let state = state()?;
+    let next = safe_next(next.as_deref().unwrap_or("/"));
     let feedback = FormFeedback::new("sign_up")
         .with_value("email", &email)
-        .with_value("display_name", &display_name);
+        .with_value("display_name", &display_name)
+        .with_value("next", &next);
     let form = SignupForm {
         email,
         password,
         display_name,
     };
-    match accounts::sign_up(&state.db, form, &mail_context(&state)).await {
+    let with_next = |path: &str| {
+        if next == "/" {
+            path.to_string()
+        } else {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            format!("{path}{sep}next={}", urlencoding::encode(&next))
+        }
+    };
+    match accounts::sign_up_returning_to(&state.db, form, &mail_context(&state), &next).await {
         Ok(()) => {
-            leptos_axum::redirect("/login?notice=check_mail");
+            leptos_axum::redirect(&with_next("/login?notice=check_mail"));
             Ok(FormFeedback::new("sign_up"))
         }
-        Err(AccountError::Invalid(errors)) => {
-            Ok(refuse(FormFeedback { errors, ..feedback }, "/signup"))
-        }
+        Err(AccountError::Invalid(errors)) => Ok(refuse(
+            FormFeedback { errors, ..feedback },
+            &with_next("/signup"),
+        )),
         Err(e) => Err(internal(e)),
     }
 }
@@ -279,14 +292,31 @@ pub async fn sign_out(csrf_token: String) -> Result<(), ServerFnError> {
 pub async fn verify_email(
     csrf_token: String,
     token: String,
+    // Where the person was going when they signed up (an invitation).
+    next: Option<String>,
 ) -> Result<FormFeedback, ServerFnError> {
     use crate::ssr::services::accounts::{self, AccountError};
     use ssr_helpers::*;
     let _ = csrf_token; // checked by the CSRF middleware
     let state = state()?;
+    let next = safe_next(next.as_deref().unwrap_or("/"));
     match accounts::verify_email(&state.db, &token).await {
-        Ok(_) => {
-            leptos_axum::redirect("/login?notice=verified");
+        Ok(user_id) => {
+            // Signed in as the person who verified: straight on; anyone
+            // else signs in first and then goes on.
+            let signed_in = crate::ssr::request::current_user()
+                .await
+                .is_some_and(|u| u.id == user_id);
+            if signed_in {
+                leptos_axum::redirect(&next);
+            } else if next == "/" {
+                leptos_axum::redirect("/login?notice=verified");
+            } else {
+                leptos_axum::redirect(&format!(
+                    "/login?notice=verified&next={}",
+                    urlencoding::encode(&next)
+                ));
+            }
             Ok(FormFeedback::new("verify"))
         }
         Err(AccountError::BadToken) => Ok(refuse(

@@ -51,6 +51,12 @@ pub struct AdminData {
     pub funds: Vec<FundRow>,
     pub coaches: Vec<CoachRow>,
     pub budgets: Vec<FundBudget>,
+    /// Approvals waiting for a second signature, longest waiting first (a page).
+    pub cosign_waiting: Vec<crate::api::coach::QueueItem>,
+    /// How many wait in all.
+    pub cosign_waiting_total: u64,
+    /// Days a co-signature may wait before it is flagged.
+    pub cosign_flag_days: i64,
 }
 
 /// One event of the audit log.
@@ -146,7 +152,7 @@ mod helpers {
 pub async fn admin_overview() -> Result<AdminData, ServerFnError> {
     let _admin = helpers::admin("/admin").await?;
     let state = helpers::state()?;
-    crate::ssr::services::admin::overview(&state.db)
+    crate::ssr::services::admin::overview(&state.db, state.cosign_flag_days)
         .await
         .map_err(|e| e.into_server_error())
 }

@@ -28,6 +28,10 @@ pub struct QueueItem {
     /// Past the target of the queue.
     pub overdue: bool,
     pub coach_name: Option<String>,
+    /// Whole days it has waited for a second signature (only while it does).
+    pub cosign_days: Option<i64>,
+    /// Waiting for a second signature longer than the setting allows.
+    pub cosign_late: bool,
 }
 
 /// Budget, committed, paid and remaining of a fund, with its neighbourhoods.
@@ -72,6 +76,8 @@ pub struct Queue {
     pub mine_total: u64,
     pub cosign_total: u64,
     pub target_days: i64,
+    /// Days a co-signature may wait before it is flagged.
+    pub cosign_flag_days: i64,
     /// The largest grant I may approve alone (admins: none, they co-sign).
     pub mandate_cents: Option<i64>,
     pub budgets: Vec<FundBudget>,
@@ -105,8 +111,16 @@ pub struct CoachView {
     pub timeline: Vec<TimelineItem>,
     pub messages: Vec<MessageItem>,
     /// What I may do now: `claim`, `message`, `ask_changes`, `approve`,
-    /// `reject`, `co_sign`, `pay_out`, `cancel`.
+    /// `reject`, `co_sign`, `decline_cosign`, `cosign_question`, `release`,
+    /// `reassign`, `pay_out`, `cancel`.
     pub allowed: Vec<String>,
+    /// The coaches an admin may hand the initiative to: (id, name).
+    pub coach_choices: Vec<(i64, String)>,
+    /// Whole days it has waited for a second signature (only while it does).
+    pub cosign_waiting_days: Option<i64>,
+    /// Waiting for a second signature longer than `cosign_flag_days`.
+    pub cosign_late: bool,
+    pub cosign_flag_days: i64,
     pub mandate_cents: Option<i64>,
     pub fund_remaining_cents: Option<i64>,
     /// The bank payout, once recorded: (reference, ISO date).
@@ -150,9 +164,14 @@ pub struct PayoutLine {
 pub async fn coach_queue() -> Result<Queue, ServerFnError> {
     let user = crate::ssr::serverfn::signed_in("/coach").await?;
     let state = crate::ssr::serverfn::state()?;
-    crate::ssr::services::coach::queue(&state.db, &user, state.queue_target_days)
-        .await
-        .map_err(|e| e.into_server_error())
+    crate::ssr::services::coach::queue(
+        &state.db,
+        &user,
+        state.queue_target_days,
+        state.cosign_flag_days,
+    )
+    .await
+    .map_err(|e| e.into_server_error())
 }
 
 /// One initiative for its coaches and admins; anyone else gets 404.
@@ -160,16 +179,20 @@ pub async fn coach_queue() -> Result<Queue, ServerFnError> {
 pub async fn coach_initiative(id: i64) -> Result<CoachView, ServerFnError> {
     let user = crate::ssr::serverfn::signed_in(&format!("/coach/initiatives/{id}")).await?;
     let state = crate::ssr::serverfn::state()?;
-    let mut view = crate::ssr::services::coach::detail(&state.db, &user, id)
-        .await
-        .map_err(|e| e.into_server_error())?;
+    let mut view =
+        crate::ssr::services::coach::detail(&state.db, &user, id, state.cosign_flag_days)
+            .await
+            .map_err(|e| e.into_server_error())?;
     view.stripe_on = state.stripe.is_some();
     Ok(view)
 }
 
-/// A decision or step on an initiative: `claim`, `ask_changes`, `approve`
-/// (with `amount`, optional conditions in `reason`), `reject`, `co_sign`,
-/// `cancel`. Asking for changes, rejecting and cancelling need a reason the resident sees.
+/// A decision or step on an initiative: `claim`, `release`, `ask_changes`,
+/// `approve` (with `amount`, optional conditions in `reason`), `reject`,
+/// `co_sign`, `decline_cosign`, `cosign_question`, `reassign` (with
+/// `coach_id`), `cancel`. Asking for changes, rejecting and cancelling need
+/// a reason the resident sees; declining a co-signature a reason and a
+/// question its text, which the approving coach reads.
 #[server(prefix = "/sf", endpoint = "coach_step")]
 pub async fn coach_step(
     csrf_token: String,
@@ -177,6 +200,7 @@ pub async fn coach_step(
     step: String,
     amount: Option<String>,
     reason: Option<String>,
+    coach_id: Option<String>,
 ) -> Result<FormFeedback, ServerFnError> {
     use crate::domain::{Action, Cents};
     use crate::ssr::services::coach::StepError;
@@ -190,7 +214,8 @@ pub async fn coach_step(
     let form = format!("step_{step}");
     let mut feedback = FormFeedback::new(&form)
         .with_value("reason", reason.as_deref().unwrap_or_default())
-        .with_value("amount", amount.as_deref().unwrap_or_default());
+        .with_value("amount", amount.as_deref().unwrap_or_default())
+        .with_value("coach_id", coach_id.as_deref().unwrap_or_default());
     if reason
         .as_ref()
         .is_some_and(|r| r.chars().count() > REASON_MAX)
@@ -217,6 +242,33 @@ pub async fn coach_step(
             }
         },
         "co_sign" => Some(Action::CoSign),
+        "release" => Some(Action::Release),
+        "decline_cosign" | "cosign_question" => {
+            if reason.is_none() {
+                let code = if step == "decline_cosign" {
+                    "decline_reason_missing"
+                } else {
+                    "question_missing"
+                };
+                feedback = feedback.with_error("reason", code);
+            }
+            Some(if step == "decline_cosign" {
+                Action::DeclineCosign
+            } else {
+                Action::AskCosignQuestion
+            })
+        }
+        "reassign" => match coach_id
+            .as_deref()
+            .map(str::trim)
+            .and_then(|c| c.parse().ok())
+        {
+            Some(to) => Some(Action::Reassign { to }),
+            None => {
+                feedback = feedback.with_error("coach_id", "coach_missing");
+                None
+            }
+        },
         "cancel" => {
             if reason.is_none() {
                 feedback = feedback.with_error("reason", "reason_missing");
@@ -231,9 +283,15 @@ pub async fn coach_step(
         }
         return Ok(crate::ssr::serverfn::refuse(feedback, &back));
     };
+    // Between the co-signer and the approving coach: the coach is told, not the resident.
+    let notice = if matches!(action, Action::DeclineCosign | Action::AskCosignQuestion) {
+        "coach_told"
+    } else {
+        "step_done"
+    };
     match crate::ssr::services::coach::step(&state, &user, id, action, reason).await {
         Ok(()) => {
-            leptos_axum::redirect(&format!("{back}?notice=step_done"));
+            leptos_axum::redirect(&format!("{back}?notice={notice}"));
             Ok(FormFeedback::new(&form))
         }
         Err(StepError::Field(field, code)) => Ok(crate::ssr::serverfn::refuse(

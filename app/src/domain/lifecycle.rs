@@ -166,6 +166,17 @@ pub struct Facts {
     /// Grant and match committed and not paid out yet (after the payout:
     /// match that came later, for a top-up).
     pub unpaid: Cents,
+    /// The coach an admin hands the initiative to, as the server found them
+    /// (only when deciding [`Action::Reassign`]).
+    pub new_coach: Option<NewCoach>,
+}
+
+/// A coach an initiative may be handed to, as the server knows them now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NewCoach {
+    pub user_id: i64,
+    /// A current coach (not erased) of the initiative's neighbourhood.
+    pub coaches_neighbourhood: bool,
 }
 
 impl Facts {
@@ -182,6 +193,9 @@ impl Facts {
     fn is_co_initiator(&self, a: &Actor) -> bool {
         a.user_id
             .is_some_and(|id| self.co_initiator_ids.contains(&id))
+    }
+    fn is_on_team(&self, id: i64) -> bool {
+        id == self.initiator_id || self.co_initiator_ids.contains(&id)
     }
     fn is_claiming_coach(&self, a: &Actor) -> bool {
         a.role == Some(Role::Coach) && a.user_id.is_some() && a.user_id == self.coach_id
@@ -204,6 +218,16 @@ pub enum Action {
         amount: Cents,
     },
     CoSign,
+    /// The co-signer declines: back to the claiming coach, in review, the approval cleared.
+    DeclineCosign,
+    /// The co-signer asks the approving coach a question; the state stays.
+    AskCosignQuestion,
+    /// The claiming coach gives the claim back: to the open queue, no coach.
+    Release,
+    /// An admin hands the initiative to another coach.
+    Reassign {
+        to: i64,
+    },
     PayOut,
     Cancel,
     SubmitReport,
@@ -229,6 +253,9 @@ impl Action {
                 | Action::Reject
                 | Action::Approve { .. }
                 | Action::CoSign
+                | Action::DeclineCosign
+                | Action::AskCosignQuestion
+                | Action::Reassign { .. }
                 | Action::PayOut
                 | Action::TopUp
                 | Action::Cancel
@@ -250,6 +277,10 @@ impl Action {
             Action::Reject => "reject",
             Action::Approve { .. } => "approve",
             Action::CoSign => "co_sign",
+            Action::DeclineCosign => "decline_cosign",
+            Action::AskCosignQuestion => "cosign_question",
+            Action::Release => "release",
+            Action::Reassign { .. } => "reassign",
             Action::PayOut => "pay_out",
             Action::Cancel => "cancel",
             Action::SubmitReport => "submit_report",
@@ -315,6 +346,12 @@ pub enum TransitionError {
     OwnInitiative,
     #[error("the amount exceeds the co-signer's mandate")]
     AboveMandate,
+    #[error("the new coach does not coach the initiative's neighbourhood")]
+    NotNeighbourhoodCoach,
+    #[error("the new coach is on the initiative's team")]
+    NewCoachOnTeam,
+    #[error("this coach already coaches the initiative")]
+    SameCoach,
 }
 
 /// Decides whether `actor` may take `action` on an initiative in `state`.
@@ -362,6 +399,24 @@ pub fn apply(
         } else {
             Ok(())
         }
+    };
+
+    // Who may co-sign (and so decline or ask the approver a question): an
+    // admin, or another coach whose mandate covers the approved amount;
+    // never the approver. Gives the approved amount.
+    let may_cosign = || -> Result<Cents, TransitionError> {
+        let coach = signed_in && role == Role::Coach;
+        require(&[S::AwaitingCosign], admin || coach)?;
+        if actor.user_id.is_some() && actor.user_id == facts.approver_id {
+            return Err(TransitionError::SelfCosign);
+        }
+        let amount = facts
+            .amount_approved
+            .ok_or(TransitionError::InvalidAmount)?;
+        if !admin && actor.mandate.unwrap_or(Cents::ZERO) < amount {
+            return Err(TransitionError::AboveMandate);
+        }
+        Ok(amount)
     };
 
     match action {
@@ -441,23 +496,60 @@ pub fn apply(
             }
         }
         Action::CoSign => {
-            let coach = signed_in && role == Role::Coach;
-            require(&[S::AwaitingCosign], admin || coach)?;
-            if actor.user_id.is_some() && actor.user_id == facts.approver_id {
-                return Err(TransitionError::SelfCosign);
-            }
-            let amount = facts
-                .amount_approved
-                .ok_or(TransitionError::InvalidAmount)?;
-            if !admin && actor.mandate.unwrap_or(Cents::ZERO) < amount {
-                return Err(TransitionError::AboveMandate);
-            }
+            let amount = may_cosign()?;
             Ok(Transition {
                 from: state,
                 to: S::Approved,
                 amount: Some(amount),
                 money: Some(MoneyEffect::Commit(amount)),
             })
+        }
+        Action::DeclineCosign => {
+            // Back to the coach who approved: in review, the approval cleared.
+            let amount = may_cosign()?;
+            Ok(Transition {
+                from: state,
+                to: S::InReview,
+                amount: Some(amount),
+                money: None,
+            })
+        }
+        Action::AskCosignQuestion => {
+            may_cosign()?;
+            Ok(stay(None, None))
+        }
+        Action::Release => {
+            // Not a decision: a coach who finds they are on the team may
+            // (and should) step back.
+            require(&[S::InReview], claiming_coach)?;
+            Ok(go(S::Submitted))
+        }
+        Action::Reassign { to } => {
+            require(
+                &[
+                    S::InReview,
+                    S::ChangesRequested,
+                    S::AwaitingCosign,
+                    S::Approved,
+                    S::Funded,
+                    S::Reporting,
+                ],
+                admin,
+            )?;
+            let new = facts
+                .new_coach
+                .filter(|n| n.user_id == *to)
+                .ok_or(TransitionError::NotNeighbourhoodCoach)?;
+            if facts.is_on_team(new.user_id) {
+                return Err(TransitionError::NewCoachOnTeam);
+            }
+            if !new.coaches_neighbourhood {
+                return Err(TransitionError::NotNeighbourhoodCoach);
+            }
+            if facts.coach_id == Some(new.user_id) {
+                return Err(TransitionError::SameCoach);
+            }
+            Ok(stay(None, None))
         }
         Action::PayOut => {
             require(&[S::Approved], claiming_coach || admin)?;
@@ -544,6 +636,12 @@ pub fn candidate_actions(facts: &Facts) -> Vec<Action> {
         Action::Reject,
         Action::Approve { amount: asked },
         Action::CoSign,
+        Action::DeclineCosign,
+        Action::AskCosignQuestion,
+        Action::Release,
+        Action::Reassign {
+            to: facts.new_coach.map_or(0, |n| n.user_id),
+        },
         Action::PayOut,
         Action::TopUp,
         Action::Cancel,

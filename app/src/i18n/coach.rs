@@ -64,7 +64,27 @@ pub struct CoachTexts {
     pub nothing_to_decide: &'static str,
     pub message_label: &'static str,
     pub notice_step_done: &'static str,
-    pub errors: [(&'static str, &'static str); 6],
+    pub notice_coach_told: &'static str,
+    /// (days waited for a second signature)
+    pub cosign_waiting: fn(i64) -> String,
+    /// (days allowed)
+    pub cosign_late: fn(i64) -> String,
+    pub cosign_waiting_title: &'static str,
+    pub cosign_waiting_empty: &'static str,
+    pub cosign_summary_title: &'static str,
+    pub no_conditions: &'static str,
+    pub decline_cosign: &'static str,
+    pub decline_cosign_label: &'static str,
+    pub decline_cosign_hint: &'static str,
+    pub cosign_question: &'static str,
+    pub cosign_question_label: &'static str,
+    pub cosign_question_hint: &'static str,
+    pub release: &'static str,
+    pub release_hint: &'static str,
+    pub reassign: &'static str,
+    pub reassign_label: &'static str,
+    pub reassign_hint: &'static str,
+    pub errors: [(&'static str, &'static str); 12],
 }
 
 impl CoachTexts {
@@ -153,6 +173,30 @@ pub(super) static NL: CoachTexts = CoachTexts {
     nothing_to_decide: "Er is nu niets te besluiten.",
     message_label: "Bericht aan de bewoner",
     notice_step_done: "Gedaan. De bewoner krijgt bericht.",
+    notice_coach_told: "Gedaan. De buurtcoach die het goedkeurde krijgt bericht.",
+    cosign_waiting: |d| {
+        if d == 1 {
+            "Wacht 1 dag op een tweede handtekening.".into()
+        } else {
+            format!("Wacht {d} dagen op een tweede handtekening.")
+        }
+    },
+    cosign_late: |days| format!("Langer dan {days} dagen: teken mee of vraag iemand anders."),
+    cosign_waiting_title: "Wacht op een tweede handtekening",
+    cosign_waiting_empty: "Er wacht niets op een tweede handtekening.",
+    cosign_summary_title: "Waar je voor tekent",
+    no_conditions: "geen",
+    decline_cosign: "Niet mee ondertekenen",
+    decline_cosign_label: "Waarom teken je niet mee?",
+    decline_cosign_hint: "Het initiatief gaat terug naar de buurtcoach die het goedkeurde. Die leest je reden.",
+    cosign_question: "Vraag stellen aan de buurtcoach",
+    cosign_question_label: "Je vraag",
+    cosign_question_hint: "De buurtcoach die het goedkeurde krijgt je vraag. Het initiatief blijft wachten op je handtekening.",
+    release: "Teruggeven aan de wachtrij",
+    release_hint: "Een andere buurtcoach kan het dan oppakken. De bewoner krijgt bericht.",
+    reassign: "Overdragen aan een andere buurtcoach",
+    reassign_label: "Nieuwe buurtcoach",
+    reassign_hint: "Alleen buurtcoaches van deze buurt die niet in het team van het initiatief zitten.",
     errors: [
         (
             "fund_exhausted",
@@ -175,6 +219,21 @@ pub(super) static NL: CoachTexts = CoachTexts {
             "Geef het kenmerk van de overboeking (ten hoogste 100 tekens).",
         ),
         ("date_in_future", "Deze datum ligt in de toekomst."),
+        (
+            "decline_reason_missing",
+            "Schrijf erbij waarom je niet meetekent. De buurtcoach leest dit.",
+        ),
+        ("question_missing", "Schrijf je vraag op."),
+        ("coach_missing", "Kies een buurtcoach."),
+        (
+            "coach_on_team",
+            "Deze buurtcoach zit in het team van het initiatief. Kies iemand anders.",
+        ),
+        (
+            "coach_not_of_neighbourhood",
+            "Deze persoon is geen buurtcoach van deze buurt. Kies iemand anders.",
+        ),
+        ("coach_same", "Deze buurtcoach heeft het initiatief al."),
     ],
 };
 
@@ -252,6 +311,30 @@ pub(super) static EN: CoachTexts = CoachTexts {
     nothing_to_decide: "There is nothing to decide now.",
     message_label: "Message to the resident",
     notice_step_done: "Done. The resident is told.",
+    notice_coach_told: "Done. The coach who approved it is told.",
+    cosign_waiting: |d| {
+        if d == 1 {
+            "Waiting 1 day for a second signature.".into()
+        } else {
+            format!("Waiting {d} days for a second signature.")
+        }
+    },
+    cosign_late: |days| format!("Longer than {days} days: co-sign or ask someone else."),
+    cosign_waiting_title: "Waiting for a second signature",
+    cosign_waiting_empty: "Nothing is waiting for a second signature.",
+    cosign_summary_title: "What you sign",
+    no_conditions: "none",
+    decline_cosign: "Decline to co-sign",
+    decline_cosign_label: "Why do you not co-sign?",
+    decline_cosign_hint: "The initiative goes back to the coach who approved it. They read your reason.",
+    cosign_question: "Ask the coach a question",
+    cosign_question_label: "Your question",
+    cosign_question_hint: "The coach who approved it gets your question. The initiative keeps waiting for your signature.",
+    release: "Give back to the queue",
+    release_hint: "Another coach can then pick it up. The resident is told.",
+    reassign: "Hand to another coach",
+    reassign_label: "New coach",
+    reassign_hint: "Only coaches of this neighbourhood who are not on the initiative's team.",
     errors: [
         (
             "fund_exhausted",
@@ -271,5 +354,20 @@ pub(super) static EN: CoachTexts = CoachTexts {
             "Give the reference of the transfer (at most 100 characters).",
         ),
         ("date_in_future", "This date is in the future."),
+        (
+            "decline_reason_missing",
+            "Write down why you do not co-sign. The coach reads this.",
+        ),
+        ("question_missing", "Write down your question."),
+        ("coach_missing", "Choose a coach."),
+        (
+            "coach_on_team",
+            "This coach is on the initiative's team. Choose someone else.",
+        ),
+        (
+            "coach_not_of_neighbourhood",
+            "This person is not a coach of this neighbourhood. Choose someone else.",
+        ),
+        ("coach_same", "This coach already has the initiative."),
     ],
 };

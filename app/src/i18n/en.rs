@@ -144,6 +144,12 @@ pub(super) static TEXTS: Texts = Texts {
         ("approve_pending", "Approved by the coach; waiting for a second signature"),
         ("cosign_requested", "Second signature asked for"),
         ("top_up", "Top-up paid out (gifts and match after the payout)"),
+        ("cosigned", "Approved: the second signature is there"),
+        ("decline_cosign", "Second signature declined; back to the coach"),
+        ("decline_cosign_team", "Not approved yet: your coach looks at your request again"),
+        ("cosign_question", "Question from the co-signer"),
+        ("release", "Back in the queue: another coach will pick it up"),
+        ("reassign", "Handed to another coach"),
     ],
     mail_verify_subject: "Confirm your e-mail address for Buurtfonds",
     mail_verify_body: |name, link| format!(

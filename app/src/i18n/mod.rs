@@ -239,7 +239,7 @@ pub struct Texts {
     /// Names of the lifecycle states, by their stored name.
     pub states: [(&'static str, &'static str); 12],
     /// Names of the steps in a timeline, by action.
-    pub actions: [(&'static str, &'static str); 22],
+    pub actions: [(&'static str, &'static str); 28],
     pub mail_verify_subject: &'static str,
     /// (name, link)
     pub mail_verify_body: fn(&str, &str) -> String,
@@ -323,6 +323,7 @@ impl Texts {
             "joined" => Some(self.wizard.notice_joined),
             "account_erased" => Some(self.wizard.notice_account_erased),
             "step_done" => Some(self.coach.notice_step_done),
+            "coach_told" => Some(self.coach.notice_coach_told),
             "saved" => Some(self.admin.notice_saved),
             "coach_invited" => Some(self.admin.notice_coach_invited),
             _ => None,

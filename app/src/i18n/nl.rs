@@ -144,6 +144,12 @@ pub(super) static TEXTS: Texts = Texts {
         ("approve_pending", "Goedgekeurd door de buurtcoach; wacht op een tweede handtekening"),
         ("cosign_requested", "Tweede handtekening gevraagd"),
         ("top_up", "Aanvulling uitbetaald (giften en verdubbeling na de uitbetaling)"),
+        ("cosigned", "Goedgekeurd: de tweede handtekening is gezet"),
+        ("decline_cosign", "Tweede handtekening geweigerd; terug naar de buurtcoach"),
+        ("decline_cosign_team", "Nog niet goedgekeurd: je buurtcoach bekijkt je aanvraag opnieuw"),
+        ("cosign_question", "Vraag van de tweede ondertekenaar"),
+        ("release", "Teruggezet in de wachtrij: een andere buurtcoach pakt het op"),
+        ("reassign", "Overgedragen aan een andere buurtcoach"),
     ],
     mail_verify_subject: "Bevestig je e-mailadres voor Buurtfonds",
     mail_verify_body: |name, link| format!(

@@ -18,11 +18,22 @@ fn query(name: &'static str) -> Memo<String> {
     Memo::new(move |_| q.read().get(name).unwrap_or_default())
 }
 
+/// `path` with `?next=` when there is somewhere to go back to.
+fn with_next(path: &str, next: &str) -> String {
+    if next.is_empty() || next == "/" {
+        path.to_string()
+    } else {
+        format!("{path}?next={}", urlencoding::encode(next))
+    }
+}
+
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let t = use_texts();
     let action = ServerAction::<SignUp>::new();
     let feedback = feedback_for("sign_up", action);
+    let next = query("next");
+    let login = move || with_next("/login", &next.get());
     view! {
         <Title text=t.signup_title/>
         <section class="narrow">
@@ -32,6 +43,10 @@ pub fn SignupPage() -> impl IntoView {
                 <ErrorSummary feedback/>
                 <ActionForm action attr:novalidate=true attr:class="stack">
                     <CsrfField/>
+                    <input type="hidden" name="next" value=move || {
+                        let n = next.get();
+                        if n.is_empty() { feedback.get().value("next") } else { n }
+                    }/>
                     <Field name="display_name" label=t.field_display_name hint=t.display_name_hint.to_string()
                         autocomplete="name" maxlength=NAME_MAX feedback/>
                     <Field name="email" label=t.field_email kind="email" autocomplete="email" feedback/>
@@ -41,7 +56,7 @@ pub fn SignupPage() -> impl IntoView {
                     <button type="submit" class="button primary">{t.signup_submit}</button>
                 </ActionForm>
             </Suspense>
-            <p><a href="/login">{t.have_account}</a></p>
+            <p><a href=login>{t.have_account}</a></p>
         </section>
     }
 }
@@ -73,7 +88,7 @@ pub fn LoginPage() -> impl IntoView {
                 </ActionForm>
             </Suspense>
             <p><a href="/forgot">{t.forgot_link}</a></p>
-            <p><a href="/signup">{t.no_account}</a></p>
+            <p><a href=move || with_next("/signup", &next.get())>{t.no_account}</a></p>
         </section>
     }
 }
@@ -84,6 +99,7 @@ pub fn VerifyPage() -> impl IntoView {
     let action = ServerAction::<VerifyEmail>::new();
     let feedback = feedback_for("verify", action);
     let token = query("token");
+    let next = query("next");
     view! {
         <Title text=t.verify_title/>
         <section class="narrow">
@@ -96,6 +112,7 @@ pub fn VerifyPage() -> impl IntoView {
                 <ActionForm action attr:class="stack">
                     <CsrfField/>
                     <input type="hidden" name="token" value=move || token.get()/>
+                    <input type="hidden" name="next" value=move || next.get()/>
                     <button type="submit" class="button primary">{t.verify_submit}</button>
                 </ActionForm>
             </Suspense>

@@ -66,9 +66,36 @@ pub fn AdminPage() -> impl IntoView {
 
 #[component]
 fn Overview(d: AdminData, actions: Actions) -> impl IntoView {
-    let a = use_texts().admin;
+    let t = use_texts();
+    let a = t.admin;
     let areas = d.neighbourhoods.clone();
+    let c = t.coach;
+    let lang = use_lang();
+    let more = d
+        .cosign_waiting_total
+        .saturating_sub(d.cosign_waiting.len() as u64);
+    let flag = d.cosign_flag_days;
     view! {
+        <section id="cosign-waiting" aria-labelledby="cosign-waiting-title">
+            <h2 id="cosign-waiting-title">{c.cosign_waiting_title}</h2>
+            {if d.cosign_waiting.is_empty() {
+                view! { <p>{c.cosign_waiting_empty}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="cards queue">
+                        {d.cosign_waiting.into_iter().map(|i| view! {
+                            <li class="card" class:overdue=i.cosign_late>
+                                <p class="card-meta">{i.neighbourhood.clone()}{i.coach_name.clone().map(|n| format!(" · {n}"))}</p>
+                                <h3 class="card-title"><a href=format!("/coach/initiatives/{}", i.id)>{i.title.clone()}</a></h3>
+                                <p>{t.amount_approved}": "{lang.money(Cents(i.amount_approved_cents.unwrap_or(0)))}</p>
+                                <crate::pages::coach::CosignWait days=i.cosign_days late=i.cosign_late flag/>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    {(more > 0).then(|| view! { <p class="hint">{(c.queue_more)(more)}</p> })}
+                }.into_any()
+            }}
+        </section>
         <section id="funds" aria-labelledby="funds-title">
             <h2 id="funds-title">{a.funds_title}</h2>
             {d.budgets.into_iter().map(|b| view! { <Budget budget=b/> }).collect_view()}

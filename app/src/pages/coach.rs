@@ -33,9 +33,9 @@ pub fn CoachPage() -> impl IntoView {
                 Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
                 Ok(q) => view! {
                     {q.mandate_cents.map(|m| view! { <p>{(c.mandate)(&lang.money(Cents(m)))}</p> })}
-                    <QueueSection title=c.waiting_title empty=c.waiting_empty items=q.waiting.clone() total=q.waiting_total target=q.target_days id="waiting"/>
-                    <QueueSection title=c.mine_title empty=c.mine_empty items=q.mine.clone() total=q.mine_total target=q.target_days id="mine"/>
-                    <QueueSection title=c.cosign_title empty=c.cosign_empty items=q.cosign.clone() total=q.cosign_total target=q.target_days id="cosign"/>
+                    <QueueSection title=c.waiting_title empty=c.waiting_empty items=q.waiting.clone() total=q.waiting_total target=q.target_days cosign_flag=q.cosign_flag_days id="waiting"/>
+                    <QueueSection title=c.mine_title empty=c.mine_empty items=q.mine.clone() total=q.mine_total target=q.target_days cosign_flag=q.cosign_flag_days id="mine"/>
+                    <QueueSection title=c.cosign_title empty=c.cosign_empty items=q.cosign.clone() total=q.cosign_total target=q.target_days cosign_flag=q.cosign_flag_days id="cosign"/>
                     <section aria-labelledby="budgets-title">
                         <h2 id="budgets-title">{c.budgets_title}</h2>
                         {q.budgets.into_iter().map(|b| view! { <Budget budget=b/> }).collect_view()}
@@ -54,6 +54,8 @@ fn QueueSection(
     /// How many there are in all; `items` is the first page.
     total: u64,
     target: i64,
+    /// Days a co-signature may wait before it is flagged.
+    cosign_flag: i64,
     id: &'static str,
 ) -> impl IntoView {
     let more = total.saturating_sub(items.len() as u64);
@@ -81,6 +83,7 @@ fn QueueSection(
                                 <p>{(c.days_waiting)(i.days_waiting)}
                                     {i.overdue.then(|| view! { " "<strong class="warning">{(c.overdue)(target)}</strong> })}
                                     {i.coach_name.clone().map(|n| view! { " · "{n} })}</p>
+                                <CosignWait days=i.cosign_days late=i.cosign_late flag=cosign_flag/>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -89,6 +92,19 @@ fn QueueSection(
             }}
         </section>
     }
+}
+
+/// How long an approval has waited for its second signature, flagged past
+/// the setting (nothing when it does not wait for one).
+#[component]
+pub fn CosignWait(days: Option<i64>, late: bool, flag: i64) -> impl IntoView {
+    let c = use_texts().coach;
+    days.map(|d| {
+        view! {
+            <p class="cosign-wait">{(c.cosign_waiting)(d)}
+                {late.then(|| view! { " "<strong class="warning">{(c.cosign_late)(flag)}</strong> })}</p>
+        }
+    })
 }
 
 /// One fund's figures, with its neighbourhoods.
@@ -270,6 +286,10 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
         "approve",
         "reject",
         "co_sign",
+        "decline_cosign",
+        "cosign_question",
+        "release",
+        "reassign",
         "pay_out",
         "cancel",
     ]
@@ -280,6 +300,7 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
             <h2 id="decide-title">{c.decide_title}</h2>
             {d.payout.clone().map(|(reference, on)| view! { <p>{(c.payout_done)(&reference, &lang.date(&on))}</p> })}
             <StripePayouts d=d.clone()/>
+            <CosignWait days=d.cosign_waiting_days late=d.cosign_late flag=d.cosign_flag_days/>
             {(!any).then(|| view! { <p>{c.nothing_to_decide}</p> })}
             {may("claim").then(|| view! {
                 <StepForm id step="claim" label=c.claim action=actions.step>
@@ -297,9 +318,41 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
                 }
             })}
             {may("co_sign").then(|| view! {
+                <CosignSummary d=d.clone()/>
                 <StepForm id step="co_sign" label=c.co_sign action=actions.step primary=true>
                     <p class="hint">{(c.co_sign_hint)(&lang.money(Cents(d.amount_approved_cents.unwrap_or(0))))}</p>
                 </StepForm>
+            })}
+            {may("decline_cosign").then(|| {
+                let feedback = page_feedback("step_decline_cosign", actions.step);
+                view! {
+                    <StepForm id step="decline_cosign" label=c.decline_cosign action=actions.step danger=true>
+                        <TextArea name="reason" id="decline_cosign-reason" label=c.decline_cosign_label
+                            hint=c.decline_cosign_hint maxlength=REASON_MAX as u64 rows=3 feedback/>
+                    </StepForm>
+                }
+            })}
+            {may("cosign_question").then(|| {
+                let feedback = page_feedback("step_cosign_question", actions.step);
+                view! {
+                    <StepForm id step="cosign_question" label=c.cosign_question action=actions.step>
+                        <TextArea name="reason" id="cosign_question-reason" label=c.cosign_question_label
+                            hint=c.cosign_question_hint maxlength=REASON_MAX as u64 rows=3 feedback/>
+                    </StepForm>
+                }
+            })}
+            {may("release").then(|| view! {
+                <StepForm id step="release" label=c.release action=actions.step>
+                    <p class="hint">{c.release_hint}</p>
+                </StepForm>
+            })}
+            {may("reassign").then(|| {
+                let feedback = page_feedback("step_reassign", actions.step);
+                view! {
+                    <StepForm id step="reassign" label=c.reassign action=actions.step>
+                        <CoachChoice choices=d.coach_choices.clone() feedback/>
+                    </StepForm>
+                }
             })}
             {may("ask_changes").then(|| {
                 let feedback = page_feedback("step_ask_changes", actions.step);
@@ -386,6 +439,55 @@ fn TransferAmount(cents: i64, gift_cents: i64) -> impl IntoView {
     }
 }
 
+/// What the co-signer signs, in one place above the buttons: the amounts,
+/// who approved and why, and the budget lines.
+#[component]
+fn CosignSummary(d: CoachView) -> impl IntoView {
+    let t = use_texts();
+    let c = t.coach;
+    let lang = use_lang();
+    let money = move |cents: i64| lang.money(Cents(cents));
+    view! {
+        <div class="boxed cosign-summary">
+            <h3>{c.cosign_summary_title}</h3>
+            <dl class="figures">
+                <div><dt>{t.amount_asked}</dt><dd>{money(d.amount_asked_cents)}</dd></div>
+                <div><dt>{t.amount_approved}</dt><dd><strong>{money(d.amount_approved_cents.unwrap_or(0))}</strong></dd></div>
+                <div><dt>{c.approved_by}</dt><dd>{d.approver_name.clone().unwrap_or_default()}</dd></div>
+            </dl>
+            <p>{c.conditions}": "{d.approval_conditions.clone().unwrap_or_else(|| c.no_conditions.to_string())}</p>
+            <ul>
+                {d.budget.iter().map(|l| view! { <li>{l.item.clone()}": "{money(l.cents)}</li> }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// The coach to hand an initiative to: a plain select with its label and error.
+#[component]
+fn CoachChoice(choices: Vec<(i64, String)>, feedback: Signal<FormFeedback>) -> impl IntoView {
+    let t = use_texts();
+    let c = t.coach;
+    let error = move || {
+        feedback
+            .get()
+            .error("coach_id")
+            .map(|code| t.error_message(&code))
+    };
+    view! {
+        <div class="field" class:has-error=move || error().is_some()>
+            <label for="reassign-coach">{c.reassign_label}</label>
+            <p class="hint" id="reassign-coach-hint">{c.reassign_hint}</p>
+            {move || error().map(|e| view! { <p class="error" id="reassign-coach-error">{e}</p> })}
+            <select id="reassign-coach" name="coach_id"
+                aria-invalid=move || error().map(|_| "true")
+                aria-describedby=move || if error().is_some() { "reassign-coach-hint reassign-coach-error" } else { "reassign-coach-hint" }>
+                {choices.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// A form for one step, with its fields as children.
 #[component]
 fn StepForm(
@@ -404,6 +506,10 @@ fn StepForm(
             "reject" => "step_reject",
             "cancel" => "step_cancel",
             "co_sign" => "step_co_sign",
+            "decline_cosign" => "step_decline_cosign",
+            "cosign_question" => "step_cosign_question",
+            "release" => "step_release",
+            "reassign" => "step_reassign",
             _ => "step_claim",
         };
         page_feedback(form, action)

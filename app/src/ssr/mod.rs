@@ -28,6 +28,8 @@ pub struct AppState {
     pub uploads: std::path::PathBuf,
     /// Days an initiative may wait in the queue before it is flagged.
     pub queue_target_days: i64,
+    /// Days an approval may wait for its second signature before it is flagged.
+    pub cosign_flag_days: i64,
     /// Neighbourhood figures, kept until the ledger or the event log moves.
     pub figures: services::public::FiguresCache,
     /// Stripe, when its keys are configured; `None` means online payments are off.

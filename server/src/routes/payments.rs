@@ -172,7 +172,7 @@ pub async fn stripe_payout(
         return see_other(&format!("/login?next={}", urlencoding::encode(&page)));
     };
     let outcome = app::ssr::services::coach::pay_out_with_stripe(&state, &user, id).await;
-    payout_answer(&page, id, outcome)
+    payout_answer(&page, id, outcome, false)
 }
 
 /// `POST /coach/initiatives/{id}/top-up`: a coach (or admin) pays out
@@ -187,19 +187,25 @@ pub async fn stripe_top_up(
         return see_other(&format!("/login?next={}", urlencoding::encode(&page)));
     };
     let outcome = app::ssr::services::coach::top_up_with_stripe(&state, &user, id).await;
-    payout_answer(&page, id, outcome)
+    payout_answer(&page, id, outcome, true)
 }
 
 /// Where a Stripe payout or top-up sends the coach back to, saying how it went.
-fn payout_answer(page: &str, id: i64, outcome: Result<PayoutOutcome, ServiceError>) -> Response {
+fn payout_answer(
+    page: &str,
+    id: i64,
+    outcome: Result<PayoutOutcome, ServiceError>,
+    is_top_up: bool,
+) -> Response {
     match outcome {
         Ok(PayoutOutcome::Paid { .. }) => see_other(&format!("{page}?payout=paid")),
         Ok(PayoutOutcome::NotSent) => see_other(&format!("{page}?payout=not_sent")),
         Err(ServiceError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        // Nothing arrived to top up.
-        Err(ServiceError::Transition(app::domain::TransitionError::InvalidAmount)) => {
-            see_other(&format!("{page}?payout=nothing"))
-        }
+        // Nothing arrived to top up (or no payout yet to top up).
+        Err(ServiceError::Transition(
+            app::domain::TransitionError::InvalidAmount
+            | app::domain::TransitionError::WrongState(app::domain::State::Approved),
+        )) if is_top_up => see_other(&format!("{page}?payout=nothing")),
         // Not theirs to pay (not the claiming coach, on the team, …) or not now.
         Err(e @ ServiceError::Transition(_)) => refused(&e),
         Err(ServiceError::PaymentsOff) => see_other(&format!("{page}?payout=off")),
@@ -241,7 +247,7 @@ pub async fn check_payout(
         Err(ServiceError::Invalid { message, .. }) if message == "payout_not_unknown" => {
             see_other(&page)
         }
-        outcome => payout_answer(&page, id, outcome),
+        outcome => payout_answer(&page, id, outcome, false),
     }
 }
 

@@ -24,11 +24,15 @@ enum Who {
     /// A coach of another neighbourhood.
     CoachOther,
     Admin,
+    /// A staff member who is on the team: a coach of every neighbourhood,
+    /// with a mandate above every amount, who co-initiates every initiative
+    /// of the table. Every decision is refused to them.
+    StaffOnTeam,
 }
 
 use Who::*;
 
-const EVERYONE: [Who; 7] = [
+const EVERYONE: [Who; 8] = [
     Visitor,
     Owner,
     OtherResident,
@@ -36,7 +40,12 @@ const EVERYONE: [Who; 7] = [
     CoachOwn,
     CoachOther,
     Admin,
+    StaffOnTeam,
 ];
+
+const FEMKE: &str = "femke.coach@buurtfonds.test";
+/// A coach of every neighbourhood, off every team: someone to hand an initiative to.
+const NINA: &str = "nina.coach@buurtfonds.test";
 
 /// The initiative a row is about, and who is who for it.
 #[derive(Debug, Clone, Copy)]
@@ -108,6 +117,7 @@ impl Case {
             CoachOwn => Some(self.coach_own),
             CoachOther => Some(self.coach_other),
             Admin => Some("admin@buurtfonds.test"),
+            StaffOnTeam => Some(FEMKE),
         }
     }
 }
@@ -158,6 +168,7 @@ const SIGNED_IN: &[Who] = &[
     CoachOwn,
     CoachOther,
     Admin,
+    StaffOnTeam,
 ];
 
 fn table() -> Vec<Row> {
@@ -167,12 +178,28 @@ fn table() -> Vec<Row> {
         get(
             "/sf/my_initiative?id={id}",
             SUBMITTED,
-            &[Owner, CoInitiator],
+            &[Owner, CoInitiator, StaffOnTeam],
         ),
-        get("/me/initiatives/{id}", SUBMITTED, &[Owner, CoInitiator]),
-        get("/sf/load_draft?id={id}", DRAFT, &[Owner, CoInitiator]),
-        get("/propose/{id}/budget", DRAFT, &[Owner, CoInitiator]),
-        get("/sf/coach_queue", SUBMITTED, &[CoachOwn, CoachOther, Admin]),
+        get(
+            "/me/initiatives/{id}",
+            SUBMITTED,
+            &[Owner, CoInitiator, StaffOnTeam],
+        ),
+        get(
+            "/sf/load_draft?id={id}",
+            DRAFT,
+            &[Owner, CoInitiator, StaffOnTeam],
+        ),
+        get(
+            "/propose/{id}/budget",
+            DRAFT,
+            &[Owner, CoInitiator, StaffOnTeam],
+        ),
+        get(
+            "/sf/coach_queue",
+            SUBMITTED,
+            &[CoachOwn, CoachOther, Admin, StaffOnTeam],
+        ),
         get(
             "/sf/coach_initiative?id={id}",
             IN_REVIEW,
@@ -186,7 +213,11 @@ fn table() -> Vec<Row> {
         get("/sf/admin_overview", SUBMITTED, &[Admin]),
         get("/admin/audit", SUBMITTED, &[Admin]),
         get("/admin", SUBMITTED, &[Admin]),
-        get("/coach", SUBMITTED, &[CoachOwn, CoachOther, Admin]),
+        get(
+            "/coach",
+            SUBMITTED,
+            &[CoachOwn, CoachOther, Admin, StaffOnTeam],
+        ),
         get("/admin/audit.csv", SUBMITTED, &[Admin]),
         post(
             "/sf/save_people",
@@ -196,7 +227,7 @@ fn table() -> Vec<Row> {
                 ("participants", "9"),
             ],
             DRAFT,
-            &[Owner, CoInitiator],
+            &[Owner, CoInitiator, StaffOnTeam],
         ),
         post(
             "/sf/save_budget",
@@ -207,7 +238,7 @@ fn table() -> Vec<Row> {
                 ("intent", "add"),
             ],
             DRAFT,
-            &[Owner, CoInitiator],
+            &[Owner, CoInitiator, StaffOnTeam],
         ),
         post(
             "/sf/invite_co_initiator",
@@ -226,13 +257,13 @@ fn table() -> Vec<Row> {
             "/sf/send_message",
             &[("initiative_id", "{id}"), ("body", "Een vraag")],
             SUBMITTED,
-            &[Owner, CoInitiator, Admin],
+            &[Owner, CoInitiator, Admin, StaffOnTeam],
         ),
         post(
             "/sf/coach_message",
             &[("id", "{id}"), ("body", "Een antwoord")],
             IN_REVIEW,
-            &[Owner, CoInitiator, CoachOwn, Admin],
+            &[Owner, CoInitiator, CoachOwn, Admin, StaffOnTeam],
         ),
         post(
             "/sf/coach_step",
@@ -267,6 +298,44 @@ fn table() -> Vec<Row> {
             &[("id", "{id}"), ("step", "co_sign")],
             AWAITING,
             &[Admin, CoachOther],
+        ),
+        post(
+            "/sf/coach_step",
+            &[
+                ("id", "{id}"),
+                ("step", "decline_cosign"),
+                ("reason", "Eerst een offerte"),
+            ],
+            AWAITING,
+            &[Admin, CoachOther],
+        ),
+        post(
+            "/sf/coach_step",
+            &[
+                ("id", "{id}"),
+                ("step", "cosign_question"),
+                ("reason", "Is er een offerte?"),
+            ],
+            AWAITING,
+            &[Admin, CoachOther],
+        ),
+        post(
+            "/sf/coach_step",
+            &[("id", "{id}"), ("step", "release")],
+            IN_REVIEW,
+            &[CoachOwn],
+        ),
+        post(
+            "/sf/coach_step",
+            &[("id", "{id}"), ("step", "reassign"), ("coach_id", "{nina}")],
+            IN_REVIEW,
+            &[Admin],
+        ),
+        post(
+            "/sf/coach_step",
+            &[("id", "{id}"), ("step", "reassign"), ("coach_id", "{nina}")],
+            APPROVED,
+            &[Admin],
         ),
         post(
             "/sf/coach_step",
@@ -360,7 +429,7 @@ fn table() -> Vec<Row> {
                 ),
             ],
             DRAFT,
-            &[Owner, CoInitiator],
+            &[Owner, CoInitiator, StaffOnTeam],
         ),
         post(
             "/sf/save_strength",
@@ -374,13 +443,13 @@ fn table() -> Vec<Row> {
                 ("value", ""),
             ],
             DRAFT,
-            &[Owner, CoInitiator],
+            &[Owner, CoInitiator, StaffOnTeam],
         ),
         post(
             "/sf/save_budget",
             &[("id", "{id}"), ("intent", "remove:{line}")],
             DRAFT,
-            &[Owner, CoInitiator],
+            &[Owner, CoInitiator, StaffOnTeam],
         ),
         post(
             "/sf/save_budget",
@@ -391,13 +460,13 @@ fn table() -> Vec<Row> {
                 ("intent", "next"),
             ],
             DRAFT,
-            &[Owner, CoInitiator],
+            &[Owner, CoInitiator, StaffOnTeam],
         ),
         post(
             "/sf/continue_to",
             &[("id", "{id}"), ("step", "team")],
             DRAFT,
-            &[Owner, CoInitiator],
+            &[Owner, CoInitiator, StaffOnTeam],
         ),
         post(
             "/sf/remove_co_initiator",
@@ -447,10 +516,14 @@ fn table() -> Vec<Row> {
     ]
 }
 
-/// Demo data, with Joris no longer coaching Centrum (so Centrum has one
-/// coach) and a co-initiator on every initiative of the table.
+/// Demo data, with Joris no longer coaching Centrum, a co-initiator on
+/// every initiative of the table and Femke, a coach of every neighbourhood
+/// with a large mandate, on every team too; Nina coaches every
+/// neighbourhood, on no team.
 async fn fixture(app: &TestApp) {
     app.seed_demo().await;
+    app.add_coach(FEMKE, "Femke", 100_000).await;
+    app.add_coach(NINA, "Nina", 0).await;
     let joris = app.user_id(JORIS).await;
     let centrum = app.initiative(DRAFT.title).await.neighbourhood_id.unwrap();
     coach_neighbourhoods::Entity::delete_by_id((joris, centrum))
@@ -459,18 +532,20 @@ async fn fixture(app: &TestApp) {
         .unwrap();
     for case in [DRAFT, SUBMITTED, IN_REVIEW, AWAITING, APPROVED] {
         let id = app.initiative(case.title).await.id;
-        co_initiators::Entity::insert(co_initiators::ActiveModel {
-            initiative_id: Set(id),
-            email: Set(case.co.into()),
-            user_id: Set(Some(app.user_id(case.co).await)),
-            invited_at: Set(now()),
-            accepted_at: Set(Some(now())),
-            token_hash: Set(None),
-            ..Default::default()
-        })
-        .exec_without_returning(&app.db)
-        .await
-        .unwrap();
+        for member in [case.co, FEMKE] {
+            co_initiators::Entity::insert(co_initiators::ActiveModel {
+                initiative_id: Set(id),
+                email: Set(member.into()),
+                user_id: Set(Some(app.user_id(member).await)),
+                invited_at: Set(now()),
+                accepted_at: Set(Some(now())),
+                token_hash: Set(None),
+                ..Default::default()
+            })
+            .exec_without_returning(&app.db)
+            .await
+            .unwrap();
+        }
     }
 }
 
@@ -536,6 +611,7 @@ struct Ids {
     line: i64,
     coid: i64,
     fund: i64,
+    nina: i64,
 }
 
 impl Ids {
@@ -565,6 +641,7 @@ impl Ids {
             line,
             coid,
             fund: initiative.fund_id.unwrap_or(0),
+            nina: app.user_id(NINA).await,
         }
     }
 
@@ -575,6 +652,7 @@ impl Ids {
             .replace("{line}", &self.line.to_string())
             .replace("{coid}", &self.coid.to_string())
             .replace("{fund}", &self.fund.to_string())
+            .replace("{nina}", &self.nina.to_string())
     }
 }
 

@@ -80,6 +80,10 @@ fn facts() -> Facts {
         amount_approved: Some(Cents::euros(400)),
         // Match that arrived after a payout: something to top up.
         unpaid: Cents::euros(10),
+        new_coach: Some(NewCoach {
+            user_id: 11,
+            coaches_neighbourhood: true,
+        }),
         ..Facts::default()
     }
 }
@@ -175,6 +179,38 @@ fn table() -> Vec<Row> {
             vec![S::AwaitingCosign],
             vec![NeighbourhoodCoach, OtherCoach, Admin],
             Some(S::Approved),
+        ),
+        (
+            Action::DeclineCosign,
+            vec![S::AwaitingCosign],
+            vec![NeighbourhoodCoach, OtherCoach, Admin],
+            Some(S::InReview),
+        ),
+        (
+            Action::AskCosignQuestion,
+            vec![S::AwaitingCosign],
+            vec![NeighbourhoodCoach, OtherCoach, Admin],
+            None,
+        ),
+        (
+            Action::Release,
+            vec![S::InReview],
+            vec![ClaimingCoach],
+            Some(S::Submitted),
+        ),
+        // To coach 11, of the neighbourhood and off the team.
+        (
+            Action::Reassign { to: 11 },
+            vec![
+                S::InReview,
+                S::ChangesRequested,
+                S::AwaitingCosign,
+                S::Approved,
+                S::Funded,
+                S::Reporting,
+            ],
+            vec![Admin],
+            None,
         ),
         (
             Action::PayOut,
@@ -281,7 +317,7 @@ fn every_action_state_and_person_matches_the_table() {
             }
         }
     }
-    assert_eq!(checked, 18 * 12 * EVERYONE.len());
+    assert_eq!(checked, 22 * 12 * EVERYONE.len());
 }
 
 #[test]
@@ -504,6 +540,195 @@ fn the_approver_never_cosigns_and_cosigners_need_enough_mandate() {
 }
 
 #[test]
+fn a_cosigner_may_decline_or_ask_but_never_the_approver_nor_the_team() {
+    let f = facts();
+    // Declined: back in review with the same coach, nothing committed.
+    let t = apply(
+        S::AwaitingCosign,
+        &Action::DeclineCosign,
+        &actor(Who::Admin),
+        &f,
+    )
+    .unwrap();
+    assert_eq!((t.to, t.money), (S::InReview, None));
+    assert_eq!(t.amount, Some(Cents::euros(400)));
+    let asked = apply(
+        S::AwaitingCosign,
+        &Action::AskCosignQuestion,
+        &actor(Who::NeighbourhoodCoach),
+        &f,
+    )
+    .unwrap();
+    assert_eq!((asked.to, asked.money), (S::AwaitingCosign, None));
+    for action in [Action::DeclineCosign, Action::AskCosignQuestion] {
+        // The approver (coach 10) declining or questioning their own approval.
+        assert_eq!(
+            apply(S::AwaitingCosign, &action, &actor(Who::ClaimingCoach), &f),
+            Err(TransitionError::SelfCosign),
+            "{action:?}"
+        );
+        let small = Actor {
+            mandate: Some(Cents::euros(399)),
+            ..actor(Who::OtherCoach)
+        };
+        assert_eq!(
+            apply(S::AwaitingCosign, &action, &small, &f),
+            Err(TransitionError::AboveMandate),
+            "{action:?}"
+        );
+        for who in [Who::CoachOnTeam, Who::AdminOnTeam, Who::Initiator] {
+            assert_eq!(
+                apply(S::AwaitingCosign, &action, &actor(who), &f),
+                Err(TransitionError::OwnInitiative),
+                "{action:?} {who:?}"
+            );
+        }
+        assert_eq!(
+            apply(S::AwaitingCosign, &action, &actor(Who::Stranger), &f),
+            Err(TransitionError::Forbidden)
+        );
+        assert_eq!(
+            apply(S::Approved, &action, &actor(Who::Admin), &f),
+            Err(TransitionError::WrongState(S::Approved))
+        );
+    }
+}
+
+#[test]
+fn a_claim_is_released_by_its_coach_only_back_to_the_open_queue() {
+    let f = facts();
+    let t = apply(
+        S::InReview,
+        &Action::Release,
+        &actor(Who::ClaimingCoach),
+        &f,
+    )
+    .unwrap();
+    assert_eq!((t.to, t.money), (S::Submitted, None));
+    for who in [Who::NeighbourhoodCoach, Who::Admin, Who::Initiator] {
+        assert_eq!(
+            apply(S::InReview, &Action::Release, &actor(who), &f),
+            Err(TransitionError::Forbidden),
+            "{who:?}"
+        );
+    }
+    // A coach who turns out to be on the team may step back (it is no decision).
+    let on_team = Facts {
+        coach_id: Some(13),
+        ..facts()
+    };
+    assert!(apply(
+        S::InReview,
+        &Action::Release,
+        &actor(Who::CoachOnTeam),
+        &on_team
+    )
+    .is_ok());
+    assert_eq!(
+        apply(
+            S::AwaitingCosign,
+            &Action::Release,
+            &actor(Who::ClaimingCoach),
+            &f
+        ),
+        Err(TransitionError::WrongState(S::AwaitingCosign))
+    );
+}
+
+#[test]
+fn an_admin_hands_an_initiative_only_to_a_coach_of_its_neighbourhood_off_the_team() {
+    let admin = actor(Who::Admin);
+    let to = |id: i64, nbh: bool| Facts {
+        new_coach: Some(NewCoach {
+            user_id: id,
+            coaches_neighbourhood: nbh,
+        }),
+        ..facts()
+    };
+    let t = apply(
+        S::InReview,
+        &Action::Reassign { to: 11 },
+        &admin,
+        &to(11, true),
+    )
+    .unwrap();
+    assert_eq!((t.to, t.money), (S::InReview, None));
+    // To a co-initiator (also one who coaches the neighbourhood).
+    assert_eq!(
+        apply(
+            S::InReview,
+            &Action::Reassign { to: 13 },
+            &admin,
+            &to(13, true)
+        ),
+        Err(TransitionError::NewCoachOnTeam)
+    );
+    assert_eq!(
+        apply(
+            S::Approved,
+            &Action::Reassign { to: 1 },
+            &admin,
+            &to(1, true)
+        ),
+        Err(TransitionError::NewCoachOnTeam)
+    );
+    // To a coach of another neighbourhood.
+    assert_eq!(
+        apply(
+            S::InReview,
+            &Action::Reassign { to: 12 },
+            &admin,
+            &to(12, false)
+        ),
+        Err(TransitionError::NotNeighbourhoodCoach)
+    );
+    // The server found nobody by that id.
+    assert_eq!(
+        apply(
+            S::InReview,
+            &Action::Reassign { to: 99 },
+            &admin,
+            &to(11, true)
+        ),
+        Err(TransitionError::NotNeighbourhoodCoach)
+    );
+    assert_eq!(
+        apply(
+            S::InReview,
+            &Action::Reassign { to: 10 },
+            &admin,
+            &to(10, true)
+        ),
+        Err(TransitionError::SameCoach)
+    );
+    // Only an admin, never one on the team, never before a claim or after the end.
+    assert_eq!(
+        apply(
+            S::InReview,
+            &Action::Reassign { to: 11 },
+            &actor(Who::AdminOnTeam),
+            &to(11, true)
+        ),
+        Err(TransitionError::OwnInitiative)
+    );
+    assert_eq!(
+        apply(
+            S::InReview,
+            &Action::Reassign { to: 11 },
+            &actor(Who::ClaimingCoach),
+            &to(11, true)
+        ),
+        Err(TransitionError::Forbidden)
+    );
+    for state in [S::Submitted, S::Completed, S::Rejected, S::Cancelled] {
+        assert_eq!(
+            apply(state, &Action::Reassign { to: 11 }, &admin, &to(11, true)),
+            Err(TransitionError::WrongState(state))
+        );
+    }
+}
+
+#[test]
 fn money_moves_only_where_the_design_says() {
     let f = facts();
     let coach = actor(Who::ClaimingCoach);
@@ -560,7 +785,7 @@ fn allowed_actions_lists_what_the_ui_may_show() {
     );
     assert_eq!(
         names(S::InReview, Who::ClaimingCoach),
-        vec!["message", "ask_changes", "reject", "approve"]
+        vec!["message", "ask_changes", "reject", "approve", "release"]
     );
     assert_eq!(names(S::Funded, Who::Visitor), vec!["give"]);
     assert!(names(S::Completed, Who::Stranger).is_empty());
@@ -615,6 +840,15 @@ impl World {
 
     fn step(&mut self, initiative: usize, action: &Action, who: &Actor) {
         let state = self.states[initiative];
+        // The server finds the new coach; here every candidate coaches the
+        // neighbourhood, and 13 is on the team.
+        self.facts[initiative].new_coach = match action {
+            Action::Reassign { to } => Some(NewCoach {
+                user_id: *to,
+                coaches_neighbourhood: true,
+            }),
+            _ => None,
+        };
         let Ok(t) = apply(state, action, who, &self.facts[initiative]) else {
             return;
         };
@@ -641,7 +875,17 @@ impl World {
             Action::CoSign => {
                 assert_ne!(who.user_id, f.approver_id, "the approver co-signed");
             }
+            Action::DeclineCosign => {
+                assert_ne!(who.user_id, f.approver_id, "the approver declined");
+                f.approver_id = None;
+                f.amount_approved = None;
+            }
+            Action::Release => f.coach_id = None,
+            Action::Reassign { to } => f.coach_id = Some(*to),
             _ => {}
+        }
+        if let Some(coach) = f.coach_id {
+            assert!(!TEAM.contains(&coach), "coached by {coach}, on the team");
         }
         if t.to == S::Approved {
             self.approved_ever[initiative] = true;
@@ -675,6 +919,10 @@ fn arb_action() -> impl Strategy<Value = Action> {
             amount: Cents::euros(e)
         }),
         Just(Action::CoSign),
+        Just(Action::DeclineCosign),
+        Just(Action::AskCosignQuestion),
+        Just(Action::Release),
+        prop_oneof![Just(11i64), Just(12), Just(13)].prop_map(|to| Action::Reassign { to }),
         Just(Action::PayOut),
         Just(Action::Cancel),
         Just(Action::SubmitReport),

@@ -72,6 +72,21 @@ pub async fn sign_up(
     form: SignupForm,
     mail: &MailContext<'_>,
 ) -> Result<(), AccountError> {
+    sign_up_returning_to(db, form, mail, "/").await
+}
+
+/// [`sign_up`] for someone on their way to `next` (a path on this site,
+/// such as an invitation): the verification link carries it, so that
+/// after confirming the address they come back there.
+///
+/// # Errors
+/// As [`sign_up`].
+pub async fn sign_up_returning_to(
+    db: &DatabaseConnection,
+    form: SignupForm,
+    mail: &MailContext<'_>,
+    next: &str,
+) -> Result<(), AccountError> {
     let form = SignupForm {
         email: normalise_email(&form.email),
         display_name: form.display_name.trim().to_string(),
@@ -120,7 +135,11 @@ pub async fn sign_up(
     .await?
     .last_insert_id;
     let token = issue_token(&txn, user_id, VERIFY, Duration::hours(VERIFY_HOURS)).await?;
-    let link = format!("{}/verify?token={token}", mail.public_url);
+    let mut link = format!("{}/verify?token={token}", mail.public_url);
+    let next = crate::api::accounts::safe_next(next);
+    if next != "/" {
+        link.push_str(&format!("&next={}", urlencoding::encode(&next)));
+    }
     mail.mailer
         .send(
             &txn,

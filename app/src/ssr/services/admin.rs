@@ -40,7 +40,12 @@ pub fn require_admin(user: &CurrentUser) -> Result<(), ServiceError> {
 ///
 /// # Errors
 /// A database error.
-pub async fn overview(db: &DatabaseConnection) -> Result<AdminData, ServiceError> {
+pub async fn overview(
+    db: &DatabaseConnection,
+    cosign_flag_days: i64,
+) -> Result<AdminData, ServiceError> {
+    let (cosign_waiting, cosign_waiting_total) =
+        coach::cosign_waiting(db, cosign_flag_days).await?;
     let areas = neighbourhoods::Entity::find()
         .order_by_asc(neighbourhoods::Column::Name)
         .all(db)
@@ -107,6 +112,9 @@ pub async fn overview(db: &DatabaseConnection) -> Result<AdminData, ServiceError
         funds,
         coaches,
         budgets: coach::budgets(db, None).await?,
+        cosign_waiting,
+        cosign_waiting_total,
+        cosign_flag_days,
     })
 }
 

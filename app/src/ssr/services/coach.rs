@@ -122,6 +122,7 @@ pub async fn queue(
     db: &DatabaseConnection,
     user: &CurrentUser,
     target_days: i64,
+    cosign_flag_days: i64,
 ) -> Result<Queue, ServiceError> {
     use initiatives::Column as I;
     use sea_orm::sea_query::{Expr, Query};
@@ -207,7 +208,11 @@ pub async fn queue(
     let at = now();
     let item = |i: &initiatives::Model, since: chrono::DateTime<chrono::FixedOffset>| {
         let days = days_between(since, at);
+        let cosign_days = (i.state == State::AwaitingCosign.as_str())
+            .then(|| days_between(i.decided_at.unwrap_or(i.updated_at), at));
         QueueItem {
+            cosign_days,
+            cosign_late: cosign_days.is_some_and(|d| d > cosign_flag_days),
             id: i.id,
             title: i.title.clone(),
             neighbourhood: i
@@ -236,9 +241,62 @@ pub async fn queue(
         mine_total,
         cosign_total,
         target_days,
+        cosign_flag_days,
         mandate_cents,
         budgets: budgets(db, if admin { None } else { Some(&areas) }).await?,
     })
+}
+
+/// Every approval waiting for a second signature, longest waiting first:
+/// the first [`QUEUE_PAGE`] and how many there are (the admin's page flags
+/// those waiting longer than `cosign_flag_days`).
+///
+/// # Errors
+/// A database error.
+pub async fn cosign_waiting<C: ConnectionTrait>(
+    db: &C,
+    cosign_flag_days: i64,
+) -> Result<(Vec<QueueItem>, u64), ServiceError> {
+    use initiatives::Column as I;
+    let (rows, total) = queue_part(
+        db,
+        initiatives::Entity::find()
+            .filter(I::State.eq(State::AwaitingCosign.as_str()))
+            .order_by_asc(I::DecidedAt)
+            .order_by_asc(I::Id),
+    )
+    .await?;
+    let people = names(db, rows.iter().filter_map(|r| r.coach_id).collect()).await?;
+    let area_names: HashMap<i64, String> = neighbourhoods::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.name))
+        .collect();
+    let at = now();
+    let items = rows
+        .into_iter()
+        .map(|i| {
+            let days = days_between(i.decided_at.unwrap_or(i.updated_at), at);
+            QueueItem {
+                id: i.id,
+                neighbourhood: i
+                    .neighbourhood_id
+                    .and_then(|n| area_names.get(&n).cloned())
+                    .unwrap_or_default(),
+                state: i.state,
+                amount_asked_cents: i.amount_asked_cents,
+                amount_approved_cents: i.amount_approved_cents,
+                days_waiting: days,
+                overdue: false,
+                coach_name: i.coach_id.and_then(|c| people.get(&c).cloned()),
+                cosign_days: Some(days),
+                cosign_late: days > cosign_flag_days,
+                title: i.title,
+            }
+        })
+        .collect();
+    Ok((items, total))
 }
 
 /// The budgets of the funds that cover `areas` (every fund for `None`).
@@ -377,12 +435,22 @@ pub async fn detail(
     db: &DatabaseConnection,
     user: &CurrentUser,
     id: i64,
+    cosign_flag_days: i64,
 ) -> Result<CoachView, ServiceError> {
     let i = initiatives::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound)?;
     if !may_see(db, user, &i).await? {
+        return Err(ServiceError::NotFound);
+    }
+    // Nobody works on their own initiative as staff: the team reads it on
+    // /me (without what the co-signer and the coach say to each other).
+    if i.initiator_id == user.id
+        || lifecycle::co_initiator_ids(db, i.id)
+            .await?
+            .contains(&user.id)
+    {
         return Err(ServiceError::NotFound);
     }
     let mut history = super::me::History::load(db, id, user.id).await?;
@@ -403,6 +471,9 @@ pub async fn detail(
         ("approve", Action::Approve { amount: asked }),
         ("reject", Action::Reject),
         ("co_sign", Action::CoSign),
+        ("decline_cosign", Action::DeclineCosign),
+        ("cosign_question", Action::AskCosignQuestion),
+        ("release", Action::Release),
         ("pay_out", Action::PayOut),
         ("top_up", Action::TopUp),
         ("cancel", Action::Cancel),
@@ -415,6 +486,38 @@ pub async fn detail(
             allowed.push(name.to_string());
         }
     }
+    // Who an admin may hand it to: the coaches of its neighbourhood the
+    // lifecycle accepts (off the team, not the coach it has).
+    let mut coach_choices = Vec::new();
+    if user.role == Role::Admin {
+        if let Some(n) = i.neighbourhood_id {
+            let linked: Vec<i64> = coach_neighbourhoods::Entity::find()
+                .filter(coach_neighbourhoods::Column::NeighbourhoodId.eq(n))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|c| c.coach_id)
+                .collect();
+            let people = users::Entity::find()
+                .filter(users::Column::Id.is_in(linked))
+                .order_by_asc(users::Column::DisplayName)
+                .all(db)
+                .await?;
+            for p in people {
+                if lifecycle::check(db, &i, Some(user.id), &Action::Reassign { to: p.id })
+                    .await
+                    .is_ok()
+                {
+                    coach_choices.push((p.id, p.display_name));
+                }
+            }
+        }
+        if !coach_choices.is_empty() {
+            allowed.push("reassign".to_string());
+        }
+    }
+    let cosign_waiting_days = (i.state == State::AwaitingCosign.as_str())
+        .then(|| days_between(i.decided_at.unwrap_or(i.updated_at), now()));
     let parts = super::propose::Parts::load(db, id).await?;
     let neighbourhood = match i.neighbourhood_id {
         Some(n) => neighbourhoods::Entity::find_by_id(n)
@@ -495,6 +598,10 @@ pub async fn detail(
         timeline: history.timeline(),
         messages: history.messages(),
         allowed,
+        coach_choices,
+        cosign_waiting_days,
+        cosign_late: cosign_waiting_days.is_some_and(|d| d > cosign_flag_days),
+        cosign_flag_days,
         mandate_cents: mandate(db, user).await?,
         fund_remaining_cents,
         payout,
@@ -529,6 +636,15 @@ impl From<ServiceError> for StepError {
             }
             ServiceError::Invalid { field, message } if message == "payout_unknown_cancel" => {
                 StepError::Field(field, "payout_unknown_cancel")
+            }
+            ServiceError::Transition(TransitionError::NewCoachOnTeam) => {
+                StepError::Field("coach_id", "coach_on_team")
+            }
+            ServiceError::Transition(TransitionError::NotNeighbourhoodCoach) => {
+                StepError::Field("coach_id", "coach_not_of_neighbourhood")
+            }
+            ServiceError::Transition(TransitionError::SameCoach) => {
+                StepError::Field("coach_id", "coach_same")
             }
             other => StepError::Service(other),
         }

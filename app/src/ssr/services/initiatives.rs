@@ -92,7 +92,8 @@ pub async fn public<C: ConnectionTrait>(
         .collect();
     let timeline = events::Entity::find()
         .filter(events::Column::InitiativeId.eq(id))
-        .filter(events::Column::Action.is_not_in(["message", "edit"]))
+        // What the co-signer asks the approver stays among staff.
+        .filter(events::Column::Action.is_not_in(["message", "edit", "cosign_question"]))
         .order_by_asc(events::Column::Id)
         .all(db)
         .await?

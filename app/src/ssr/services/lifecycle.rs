@@ -11,7 +11,7 @@
 use super::{ledger, now};
 use crate::domain::{
     ledger::{AccountKey, LedgerTransaction},
-    lifecycle::{apply, MoneyEffect},
+    lifecycle::{apply, MoneyEffect, NewCoach},
     Action, Actor, Cents, Facts, PayoutMethod, PayoutState, Role, State, Transition,
 };
 use crate::ssr::entities::{
@@ -359,7 +359,7 @@ async fn perform_step<C: ConnectionTrait>(
     } else {
         load_actor(txn, actor_id, initiative.neighbourhood_id).await?
     };
-    let facts = load_facts(txn, &initiative).await?;
+    let facts = load_facts(txn, &initiative, action).await?;
     let mut transition = apply(state, action, &actor, &facts)?;
     if let Some(fixed) = fixed {
         transition = with_fixed(transition, fixed)?;
@@ -406,6 +406,31 @@ async fn perform_step<C: ConnectionTrait>(
             )
             .col_expr(initiatives::Column::DecidedAt, Expr::value(Some(at))),
         Action::Reject => update.col_expr(initiatives::Column::DecidedAt, Expr::value(Some(at))),
+        // Back to the coach who approved: the approval is undone, the coach stays.
+        Action::DeclineCosign => update
+            .col_expr(
+                initiatives::Column::AmountApprovedCents,
+                Expr::value(Option::<i64>::None),
+            )
+            .col_expr(
+                initiatives::Column::ApprovedBy,
+                Expr::value(Option::<i64>::None),
+            )
+            .col_expr(
+                initiatives::Column::ApprovalConditions,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                initiatives::Column::DecidedAt,
+                Expr::value(Option::<DateTimeWithTimeZone>::None),
+            ),
+        Action::Release => update.col_expr(
+            initiatives::Column::CoachId,
+            Expr::value(Option::<i64>::None),
+        ),
+        Action::Reassign { to } => {
+            update.col_expr(initiatives::Column::CoachId, Expr::value(Some(*to)))
+        }
         Action::PayOut => update.col_expr(initiatives::Column::FundedAt, Expr::value(Some(at))),
         Action::ReturnPayout => update.col_expr(
             initiatives::Column::FundedAt,
@@ -471,7 +496,7 @@ pub async fn check<C: ConnectionTrait>(
 ) -> Result<Transition, ServiceError> {
     let state = State::parse(&initiative.state).ok_or(ServiceError::NotFound)?;
     let actor = load_actor(db, actor_id, initiative.neighbourhood_id).await?;
-    let facts = load_facts(db, initiative).await?;
+    let facts = load_facts(db, initiative, action).await?;
     Ok(apply(state, action, &actor, &facts)?)
 }
 
@@ -555,10 +580,39 @@ pub(crate) async fn co_initiator_ids<C: ConnectionTrait>(
         .collect())
 }
 
+/// The coach `to`, as [`Action::Reassign`] needs to know them: whether they
+/// coach the neighbourhood now (a coach by role, not erased, linked to it).
+async fn new_coach<C: ConnectionTrait>(
+    db: &C,
+    to: i64,
+    neighbourhood_id: Option<i64>,
+) -> Result<NewCoach, ServiceError> {
+    let is_coach = users::Entity::find_by_id(to)
+        .one(db)
+        .await?
+        .is_some_and(|u| u.role == Role::Coach.as_str() && u.erased_at.is_none());
+    let linked = match neighbourhood_id {
+        Some(n) => coach_neighbourhoods::Entity::find_by_id((to, n))
+            .one(db)
+            .await?
+            .is_some(),
+        None => false,
+    };
+    Ok(NewCoach {
+        user_id: to,
+        coaches_neighbourhood: is_coach && linked,
+    })
+}
+
 async fn load_facts<C: ConnectionTrait>(
     db: &C,
     initiative: &initiatives::Model,
+    action: &Action,
 ) -> Result<Facts, ServiceError> {
+    let new_coach = match action {
+        Action::Reassign { to } => Some(new_coach(db, *to, initiative.neighbourhood_id).await?),
+        _ => None,
+    };
     let co_initiator_ids = co_initiator_ids(db, initiative.id).await?;
     let matched: i64 = donations::Entity::find()
         .filter(donations::Column::InitiativeId.eq(initiative.id))
@@ -577,5 +631,6 @@ async fn load_facts<C: ConnectionTrait>(
         approver_id: initiative.approved_by,
         amount_asked: Cents(initiative.amount_asked_cents),
         amount_approved: initiative.amount_approved_cents.map(Cents),
+        new_coach,
     })
 }

@@ -154,7 +154,7 @@ pub async fn detail(
         stripe_on: false,
         payout_returned,
         initiative: summary(&initiative, &names),
-        timeline: history.timeline(),
+        timeline: history.team_timeline(),
         messages: history.messages(),
         can_message,
         can_edit,
@@ -209,18 +209,36 @@ impl History {
         Ok(self.names.clone())
     }
 
-    /// The lifecycle steps (edits and messages are not steps).
+    /// The lifecycle steps (edits and messages are not steps), as staff read them.
     pub(crate) fn timeline(&self) -> Vec<TimelineItem> {
+        self.steps(false)
+    }
+
+    /// The lifecycle steps as the initiative's team reads them: what the
+    /// co-signer and the coaches say to each other stays among them (a
+    /// question to the approver is not listed; the reason of a declined
+    /// co-signature, a released claim or a hand-over is not shown).
+    pub(crate) fn team_timeline(&self) -> Vec<TimelineItem> {
+        self.steps(true)
+    }
+
+    fn steps(&self, for_team: bool) -> Vec<TimelineItem> {
+        const STAFF_ONLY: [&str; 1] = ["cosign_question"];
+        const STAFF_REASON: [&str; 3] = ["decline_cosign", "release", "reassign"];
         self.log
             .iter()
             .filter(|e| e.action != "message" && e.action != "edit")
+            .filter(|e| !(for_team && STAFF_ONLY.contains(&e.action.as_str())))
             .map(|e| TimelineItem {
                 on: e.at.date_naive().to_string(),
                 action: e.action.clone(),
                 to_state: e.to_state.clone(),
                 actor_name: e.actor_id.and_then(|a| self.names.get(&a).cloned()),
                 amount_cents: e.amount_cents,
-                reason: e.reason.clone(),
+                reason: e
+                    .reason
+                    .clone()
+                    .filter(|_| !(for_team && STAFF_REASON.contains(&e.action.as_str()))),
             })
             .collect()
     }

@@ -36,15 +36,29 @@ pub async fn perform(
 ) -> Result<lifecycle::Performed, ServiceError> {
     let mut name = action.name();
     let cancel = matches!(action, Action::Cancel);
-    let done =
-        lifecycle::perform(&state.db, initiative_id, actor_id, action, reason.clone()).await?;
+    // Handed to another coach: the one who had it hears of it too.
+    let coach_before = match action {
+        Action::Reassign { .. } => find_initiative(&state.db, initiative_id)
+            .await
+            .ok()
+            .and_then(|i| i.coach_id),
+        _ => None,
+    };
+    let done = lifecycle::perform(
+        &state.db,
+        initiative_id,
+        actor_id,
+        action.clone(),
+        reason.clone(),
+    )
+    .await?;
     if cancel && state.stripe.is_some() {
         if let Err(e) = super::payments::request_refunds(state, Some(initiative_id)).await {
             tracing::error!(error = %e, initiative_id, "refunds after cancellation failed");
         }
     }
     let awaits_cosign = done.transition.to == State::AwaitingCosign;
-    if awaits_cosign {
+    if awaits_cosign && matches!(action, Action::Approve { .. }) {
         // Approved above the coach's mandate: not approved yet, and the
         // resident is told so; whoever may co-sign is asked to.
         name = "approve_pending";
@@ -52,10 +66,62 @@ pub async fn perform(
             tracing::error!(error = %e, initiative_id, "asking co-signers failed");
         }
     }
-    if let Err(e) = tell(state, initiative_id, actor_id, name, reason.as_deref()).await {
+    let told: Result<(), ServiceError> = async {
+        match action {
+            // Only now is it approved: the resident hears it once, here.
+            Action::CoSign => tell(state, initiative_id, actor_id, "cosigned", None).await,
+            // Between the co-signer and the coach who approved: the coach
+            // reads the reason or the question; the team only that it is
+            // back with the coach (never "approved").
+            Action::DeclineCosign => {
+                tell_coach(state, initiative_id, name, reason.as_deref()).await?;
+                tell_team(state, initiative_id, "decline_cosign_team", None).await
+            }
+            Action::AskCosignQuestion => {
+                tell_coach(state, initiative_id, name, reason.as_deref()).await
+            }
+            Action::Reassign { to } => {
+                let new_name = users::Entity::find_by_id(to)
+                    .one(&state.db)
+                    .await?
+                    .map(|u| u.display_name);
+                let initiative = find_initiative(&state.db, initiative_id).await?;
+                let mut people = other_party(&state.db, &initiative, actor_id).await?;
+                people.extend(coach_before);
+                deliver(state, &initiative, people, name, new_name.as_deref()).await
+            }
+            _ => tell(state, initiative_id, actor_id, name, reason.as_deref()).await,
+        }
+    }
+    .await;
+    if let Err(e) = told {
         tracing::error!(error = %e, initiative_id, "notification failed");
     }
     Ok(done)
+}
+
+/// Tells the initiative's claiming coach (only them) of a step named `kind`.
+async fn tell_coach(
+    state: &AppState,
+    initiative_id: i64,
+    kind: &str,
+    detail: Option<&str>,
+) -> Result<(), ServiceError> {
+    let initiative = find_initiative(&state.db, initiative_id).await?;
+    let people: BTreeSet<i64> = initiative.coach_id.into_iter().collect();
+    deliver(state, &initiative, people, kind, detail).await
+}
+
+/// Tells the initiative's team (initiator and co-initiators) of a step named `kind`.
+async fn tell_team(
+    state: &AppState,
+    initiative_id: i64,
+    kind: &str,
+    detail: Option<&str>,
+) -> Result<(), ServiceError> {
+    let initiative = find_initiative(&state.db, initiative_id).await?;
+    let people: BTreeSet<i64> = team(&state.db, &initiative).await?.into_iter().collect();
+    deliver(state, &initiative, people, kind, detail).await
 }
 
 /// The people to tell about a step by `actor_id` on `initiative`.

@@ -310,7 +310,6 @@ pub async fn pay_out(
     actor_id: i64,
     initiative_id: i64,
 ) -> Result<PayoutOutcome, ServiceError> {
-    let gateway = gateway(state)?;
     let db = &state.db;
     let initiative = initiatives::Entity::find_by_id(initiative_id)
         .one(db)
@@ -330,6 +329,8 @@ pub async fn pay_out(
         });
     }
     let step = lifecycle::check(db, &initiative, Some(actor_id), &Action::PayOut).await?;
+    // Who may not pay out hears that, not whether payments are set up.
+    let gateway = gateway(state)?;
     if unsettled_payout(db, initiative_id).await?.is_some() {
         return Err(outcome_unknown());
     }
@@ -462,28 +463,22 @@ pub async fn check_payout(
     actor_id: i64,
     initiative_id: i64,
 ) -> Result<PayoutOutcome, ServiceError> {
-    let gateway = gateway(state)?;
     let db = &state.db;
     let initiative = initiatives::Entity::find_by_id(initiative_id)
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let Some(payout) = unsettled_payout(db, initiative_id).await? else {
-        // Nothing to check (a double click after it was settled).
-        return Err(ServiceError::Invalid {
-            field: "payout",
-            message: "payout_not_unknown".into(),
-        });
-    };
-    // Who may send this payout (or top-up) may check it.
-    let action = if payout.round == 0 {
-        Action::PayOut
-    } else {
-        Action::TopUp
+    let unsettled = unsettled_payout(db, initiative_id).await?;
+    // Who may send this payout (or top-up) may check it; asked first, so
+    // that nobody else learns anything (not even whether payments are on).
+    let action = match &unsettled {
+        Some(p) if p.round == 0 => Action::PayOut,
+        None if initiative.state == State::Approved.as_str() => Action::PayOut,
+        _ => Action::TopUp,
     };
     if let Err(e) = lifecycle::check(db, &initiative, Some(actor_id), &action).await {
         // A top-up's amount may be zero now that the payout itself is
-        // pending; only who asks matters here.
+        // pending (or already booked); only who asks matters here.
         if !matches!(
             e,
             ServiceError::Transition(crate::domain::TransitionError::InvalidAmount)
@@ -491,6 +486,14 @@ pub async fn check_payout(
             return Err(e);
         }
     }
+    let Some(payout) = unsettled else {
+        // Nothing to check (a double click after it was settled).
+        return Err(ServiceError::Invalid {
+            field: "payout",
+            message: "payout_not_unknown".into(),
+        });
+    };
+    let gateway = gateway(state)?;
     let age = (now() - payout.created_at).num_seconds();
     if payout.state == PayoutState::Sending.as_str() && age < SENDING_STALE_SECONDS {
         // Another request is sending it right now.
@@ -539,13 +542,13 @@ pub async fn top_up(
     actor_id: i64,
     initiative_id: i64,
 ) -> Result<PayoutOutcome, ServiceError> {
-    let gateway = gateway(state)?;
     let db = &state.db;
     let initiative = initiatives::Entity::find_by_id(initiative_id)
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let step = lifecycle::check(db, &initiative, Some(actor_id), &Action::TopUp).await?;
+    let gateway = gateway(state)?;
     if unsettled_payout(db, initiative_id).await?.is_some() {
         return Err(outcome_unknown());
     }
