@@ -124,6 +124,13 @@ pub struct CoachView {
     /// Today on the server (ISO date): the default payout date. The browser
     /// has no clock the app may rely on.
     pub today: String,
+    /// The masked IBAN of the account the resident entered for the payout.
+    #[serde(default)]
+    pub bank_account_masked: Option<String>,
+    /// The full account to transfer to: only for whoever may pay out now,
+    /// and every time it is shown it is written to the audit log.
+    #[serde(default)]
+    pub payout_account: Option<super::bank::PayoutAccount>,
 }
 
 /// One payout attempt as the coach sees it.
@@ -137,6 +144,9 @@ pub struct PayoutLine {
     /// The Stripe transfer or the bank reference.
     pub reference: String,
     pub failure: Option<String>,
+    /// A bank payout's account: the holder and the masked IBAN.
+    #[serde(default)]
+    pub account: Option<String>,
 }
 
 /// The coach's queue. Residents get 403, visitors go to sign in.
@@ -158,6 +168,14 @@ pub async fn coach_initiative(id: i64) -> Result<CoachView, ServerFnError> {
         .await
         .map_err(|e| e.into_server_error())?;
     view.stripe_on = state.stripe.is_some();
+    // The full account only on the payout form: while a Stripe payout's
+    // outcome is unknown no bank payout can be made, so nothing is opened.
+    if view.allowed.iter().any(|a| a == "pay_out") && !view.stripe_pending {
+        view.payout_account =
+            crate::ssr::services::bank_accounts::reveal_for_payout(&state, &user, id)
+                .await
+                .map_err(|e| e.into_server_error())?;
+    }
     Ok(view)
 }
 
@@ -238,13 +256,16 @@ pub async fn coach_step(
     }
 }
 
-/// Records a payout by bank transfer (reference and date): the initiative is funded.
+/// Records a payout by bank transfer (reference and date) to the account the
+/// resident entered (`account_revision`: the version the form showed): the
+/// initiative is funded.
 #[server(prefix = "/sf", endpoint = "record_payout")]
 pub async fn record_payout(
     csrf_token: String,
     id: i64,
     reference: String,
     transferred_on: String,
+    account_revision: Option<i64>,
 ) -> Result<FormFeedback, ServerFnError> {
     let _ = csrf_token; // checked by the CSRF middleware
     let back = format!("/coach/initiatives/{id}");
@@ -268,7 +289,9 @@ pub async fn record_payout(
     let (Some(on), true) = (on, feedback.is_ok()) else {
         return Ok(crate::ssr::serverfn::refuse(feedback, &back));
     };
-    match crate::ssr::services::coach::pay_out(&state, &user, id, reference, on).await {
+    match crate::ssr::services::coach::pay_out(&state, &user, id, reference, on, account_revision)
+        .await
+    {
         Ok(()) => {}
         Err(crate::ssr::error::ServiceError::Invalid { field, message }) => {
             return Ok(crate::ssr::serverfn::refuse(

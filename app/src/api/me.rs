@@ -62,6 +62,9 @@ pub struct OwnInitiativeView {
     pub stripe_on: bool,
     /// A payout came back (failed or reversed) and waits to be paid again.
     pub payout_returned: bool,
+    /// The bank account for a bank payout: only for the initiator, from submission on.
+    #[serde(default)]
+    pub bank_account: Option<super::bank::OwnBankAccount>,
 }
 
 /// My initiatives, newest first. Sends visitors to the sign-in page.
@@ -83,6 +86,9 @@ pub async fn my_initiative(id: i64) -> Result<OwnInitiativeView, ServerFnError> 
         .await
         .map_err(|e| e.into_server_error())?;
     view.stripe_on = state.stripe.is_some();
+    view.bank_account = crate::ssr::services::bank_accounts::for_owner(&state, user.id, id)
+        .await
+        .map_err(|e| e.into_server_error())?;
     Ok(view)
 }
 

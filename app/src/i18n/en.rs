@@ -143,6 +143,9 @@ pub(super) static TEXTS: Texts = Texts {
         ("payout_failed", "Payout failed"),
         ("approve_pending", "Approved by the coach; waiting for a second signature"),
         ("cosign_requested", "Second signature asked for"),
+        ("bank_account_set", "Bank account for the payout entered"),
+        ("bank_account_changed", "Bank account for the payout changed"),
+        ("bank_account_viewed", "Full bank account number viewed"),
     ],
     mail_verify_subject: "Confirm your e-mail address for Buurtfonds",
     mail_verify_body: |name, link| format!(
@@ -169,4 +172,5 @@ pub(super) static TEXTS: Texts = Texts {
     admin: &super::admin::EN,
     public: &super::public::EN,
     payments: &super::payments::EN,
+    bank: &super::bank::EN,
 };

@@ -143,6 +143,9 @@ pub(super) static TEXTS: Texts = Texts {
         ("payout_failed", "Uitbetaling mislukt"),
         ("approve_pending", "Goedgekeurd door de buurtcoach; wacht op een tweede handtekening"),
         ("cosign_requested", "Tweede handtekening gevraagd"),
+        ("bank_account_set", "Rekening voor de uitbetaling ingevuld"),
+        ("bank_account_changed", "Rekening voor de uitbetaling veranderd"),
+        ("bank_account_viewed", "Volledig rekeningnummer ingezien"),
     ],
     mail_verify_subject: "Bevestig je e-mailadres voor Buurtfonds",
     mail_verify_body: |name, link| format!(
@@ -169,4 +172,5 @@ pub(super) static TEXTS: Texts = Texts {
     admin: &super::admin::NL,
     public: &super::public::NL,
     payments: &super::payments::NL,
+    bank: &super::bank::NL,
 };

@@ -518,6 +518,9 @@ pub async fn seed(db: &DatabaseConnection, n: usize) -> Result<Seeded, ServiceEr
                         created_by: Set(Some(coach)),
                         created_at: Set(at),
                         updated_at: Set(at),
+                        // Bench residents enter no bank accounts.
+                        account_masked: Set(None),
+                        account_holder: Set(None),
                     });
                 }
             }

@@ -6,6 +6,7 @@ mod account_pages;
 mod accounts;
 mod admin;
 mod authorization;
+mod bank_accounts;
 mod coach;
 mod csrf;
 mod ledger_and_lifecycle;

@@ -158,6 +158,7 @@ async fn without_keys_payments_say_so_and_manual_payouts_still_work() {
             .await
     )
     .ends_with("payout=off"));
+    app.enter_bank_account(id, "Maria de Vries", None).await;
     let today = chrono::Utc::now().date_naive().to_string();
     let resp = app
         .post_form(
@@ -848,6 +849,8 @@ async fn twenty_concurrent_payouts_of_both_kinds_pay_exactly_once_on_both_databa
         };
         let id = app.initiative(HUISWERK).await.id;
         onboard(&app, &fake, id).await;
+        // The bank payouts have an account to go to: they really race.
+        app.enter_bank_account(id, "Maria de Vries", None).await;
         let fund = app.initiative(HUISWERK).await.fund_id.unwrap();
         let before = ledger::fund_figures(&app.db, fund).await.unwrap();
         let id_s = id.to_string();

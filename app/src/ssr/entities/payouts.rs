@@ -21,6 +21,8 @@ pub struct Model {
     pub created_by: Option<i64>,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
+    pub account_masked: Option<String>,
+    pub account_holder: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

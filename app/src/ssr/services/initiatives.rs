@@ -93,6 +93,7 @@ pub async fn public<C: ConnectionTrait>(
     let timeline = events::Entity::find()
         .filter(events::Column::InitiativeId.eq(id))
         .filter(events::Column::Action.is_not_in(["message", "edit"]))
+        .filter(events::Column::Action.is_not_in(super::bank_accounts::AUDIT_ONLY))
         .order_by_asc(events::Column::Id)
         .all(db)
         .await?

@@ -126,6 +126,7 @@ pub async fn detail(
         payout_account,
         stripe_on: false,
         payout_returned,
+        bank_account: None,
         initiative: summary(&initiative, &names),
         timeline: history.timeline(),
         messages: history.messages(),
@@ -182,11 +183,12 @@ impl History {
         Ok(self.names.clone())
     }
 
-    /// The lifecycle steps (edits and messages are not steps).
+    /// The lifecycle steps (edits, messages and the bank account's audit lines are not steps).
     pub(crate) fn timeline(&self) -> Vec<TimelineItem> {
         self.log
             .iter()
             .filter(|e| e.action != "message" && e.action != "edit")
+            .filter(|e| !super::bank_accounts::AUDIT_ONLY.contains(&e.action.as_str()))
             .map(|e| TimelineItem {
                 on: e.at.date_naive().to_string(),
                 action: e.action.clone(),

@@ -116,6 +116,22 @@ pub async fn tell(
     deliver(state, &initiative, people, kind, detail).await
 }
 
+/// Notifies (in-app and by e-mail) the coach of `initiative_id` only, of
+/// `kind` — a change the coach must know before they act (the bank account
+/// they are about to transfer to). Nobody is told while no coach has claimed it.
+///
+/// # Errors
+/// A database error.
+pub async fn tell_coach(
+    state: &AppState,
+    initiative_id: i64,
+    kind: &str,
+) -> Result<(), ServiceError> {
+    let initiative = find_initiative(&state.db, initiative_id).await?;
+    let people: BTreeSet<i64> = initiative.coach_id.into_iter().collect();
+    deliver(state, &initiative, people, kind, None).await
+}
+
 async fn find_initiative<C: ConnectionTrait>(
     db: &C,
     id: i64,
