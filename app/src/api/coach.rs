@@ -175,6 +175,15 @@ pub async fn coach_initiative(id: i64) -> Result<CoachView, ServerFnError> {
             crate::ssr::services::bank_accounts::reveal_for_payout(&state, &user, id)
                 .await
                 .map_err(|e| e.into_server_error())?;
+        if view.payout_account.is_some() {
+            // A page or answer with a full IBAN is kept by no cache.
+            if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                resp.insert_header(
+                    http::header::CACHE_CONTROL,
+                    http::HeaderValue::from_static("no-store"),
+                );
+            }
+        }
     }
     Ok(view)
 }

@@ -114,3 +114,32 @@ pub(super) static EN: BankTexts = BankTexts {
     transfer_logged: "That you see this number is recorded in the audit log.",
     transfer_missing: "The resident has not entered a bank account yet. Ask in a message; a bank payout is possible once the number shows here.",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::{EN, NL};
+
+    #[test]
+    fn every_bank_account_error_has_a_sentence_in_both_languages() {
+        for code in [
+            "holder_length",
+            "iban_missing",
+            "iban_invalid",
+            "iban_checksum",
+            "iban_not_sepa",
+            "bank_account_missing",
+            "bank_account_changed",
+            "bank_account_unreadable",
+        ] {
+            let (nl, en) = (NL.error(code).unwrap(), EN.error(code).unwrap());
+            assert!(!nl.trim().is_empty() && !en.trim().is_empty(), "{code}");
+            assert_ne!(nl, en, "{code} is translated");
+        }
+        assert_eq!(NL.error("something_else"), None);
+        for code in crate::domain::bank_account::AUDIT_ONLY {
+            for lang in crate::i18n::Lang::ALL {
+                assert!(!lang.texts().action(code).is_empty(), "{lang:?} {code}");
+            }
+        }
+    }
+}

@@ -266,7 +266,13 @@ async fn the_coach_pays_to_the_account_shown_and_the_payout_records_it() {
         app.enter_bank_account(id, HOLDER, Some(IBAN)).await;
         app.sign_in(JORIS).await;
         let viewed = count_events(&app, VIEWED).await;
-        let page = app.text(&format!("/coach/initiatives/{id}")).await;
+        let resp = app.get(&format!("/coach/initiatives/{id}")).await;
+        assert_eq!(
+            resp.headers()["cache-control"],
+            "no-store",
+            "{backend:?}: no cache keeps a page with a full IBAN"
+        );
+        let page = resp.text().await.unwrap();
         assert!(page.contains("Overmaken naar"), "{backend:?}");
         assert!(
             page.contains(IBAN),
