@@ -17,6 +17,7 @@ mod m20261130_000008_public_search;
 mod m20261130_000009_payments;
 mod m20261201_000010_one_active_payout;
 mod m20261202_000011_payout_states;
+mod m20261202_000012_bank_accounts;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_payments::Migration),
             Box::new(m20261201_000010_one_active_payout::Migration),
             Box::new(m20261202_000011_payout_states::Migration),
+            Box::new(m20261202_000012_bank_accounts::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! then environment variables (12-factor). Secrets sit in [`SecretString`],
 //! which never prints.
 
+use app::ssr::sealing::SealingKey;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -54,6 +55,30 @@ pub struct Settings {
     /// stand-in; without it, Stripe itself.
     #[serde(default)]
     pub stripe_api_base: Option<String>,
+    /// The key that seals bank accounts at rest: 32 bytes in base64
+    /// (`openssl rand -base64 32`). Required for a production setup (an
+    /// `https://` public URL or PostgreSQL); without it a local setup keeps
+    /// a generated key in `data_dir/bank-account.key`. See [`Settings::sealing_key`].
+    #[serde(default)]
+    pub bank_account_key: Option<SecretString>,
+    /// Days the bank account of a closed initiative, and the account copy on
+    /// a bank payout, are kept before they are purged (the fund's retention
+    /// period; 7 years by default, as for the bookkeeping).
+    pub bank_account_retention_days: i64,
+}
+
+/// The name of the key file a local setup keeps in its data directory.
+pub const KEY_FILE: &str = "bank-account.key";
+
+/// Where the sealing key came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// `BUURTFONDS_BANK_ACCOUNT_KEY` (or the TOML file).
+    Configured,
+    /// The local key file, read.
+    File(PathBuf),
+    /// The local key file, made just now.
+    Generated(PathBuf),
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -112,7 +137,8 @@ impl Settings {
             .set_default("auth_attempts_per_account", 5)?
             .set_default("queue_target_days", 10)?
             .set_default("cosign_flag_days", 5)?
-            .set_default("public_cache_ms", 1000)?;
+            .set_default("public_cache_ms", 1000)?
+            .set_default("bank_account_retention_days", 7 * 365 + 2)?;
         if let Some(path) = file {
             if !path.exists() {
                 return Err(ConfigError::MissingFile(path.to_path_buf()));
@@ -175,6 +201,70 @@ impl Settings {
         }
     }
 
+    /// Whether this looks like a production setup: served over HTTPS, or on
+    /// PostgreSQL (which any number of app servers share, so a key kept on
+    /// one of them would not open on the others).
+    pub fn production_like(&self) -> bool {
+        self.public_url.starts_with("https://") || self.database_url().starts_with("postgres")
+    }
+
+    /// The key that seals bank accounts: the configured one; else, for a
+    /// local setup only, the one in `data_dir/bank-account.key` (made on the
+    /// first start, readable by this user only).
+    ///
+    /// # Errors
+    /// A configured key that is not 32 bytes of base64; no key in a
+    /// production setup (the server must not start and seal with a key
+    /// nobody backs up); a key file that cannot be read or written.
+    pub fn sealing_key(&self) -> Result<(SealingKey, KeySource), String> {
+        if let Some(key) = &self.bank_account_key {
+            let key = SealingKey::from_base64(key.expose_secret())
+                .map_err(|e| format!("BUURTFONDS_BANK_ACCOUNT_KEY: {e}"))?;
+            return Ok((key, KeySource::Configured));
+        }
+        if self.production_like() {
+            return Err(
+                "BUURTFONDS_BANK_ACCOUNT_KEY is not set. Bank accounts are encrypted \
+                 with it, and a production setup (an https:// public URL or PostgreSQL) \
+                 must take it from its configuration and keep a copy safe: make one with \
+                 `openssl rand -base64 32`"
+                    .into(),
+            );
+        }
+        let path = self.data_dir.join(KEY_FILE);
+        let read = |path: &std::path::Path| -> Result<SealingKey, String> {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            SealingKey::from_base64(&text).map_err(|e| format!("{}: {e}", path.display()))
+        };
+        if path.exists() {
+            return Ok((read(&path)?, KeySource::File(path)));
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", self.data_dir.display()))?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&path) {
+            Ok(mut file) => {
+                use std::io::Write;
+                file.write_all(SealingKey::generate_base64().as_bytes())
+                    .and_then(|()| file.sync_all())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                Ok((read(&path)?, KeySource::Generated(path)))
+            }
+            // Another process made it first: use theirs.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                Ok((read(&path)?, KeySource::File(path)))
+            }
+            Err(e) => Err(format!("cannot create {}: {e}", path.display())),
+        }
+    }
+
     /// The SMTP URL, for the one place that builds the mailer.
     pub fn smtp_url(&self) -> Option<&str> {
         self.smtp_url.as_ref().map(|u| u.expose_secret())
@@ -196,6 +286,60 @@ mod tests {
             !format!("{s:?}").contains("sqlite://"),
             "the database URL never prints"
         );
+    }
+
+    fn local(dir: &std::path::Path) -> Settings {
+        let mut s = Settings::load(None).unwrap();
+        s.data_dir = dir.to_path_buf();
+        s.database_url = Some(SecretString::from(format!(
+            "sqlite://{}/b.db?mode=rwc",
+            dir.display()
+        )));
+        s.public_url = "http://127.0.0.1:3000".into();
+        s.bank_account_key = None;
+        s
+    }
+
+    #[test]
+    fn a_local_setup_without_a_key_makes_one_in_the_data_directory_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = local(dir.path());
+        let (first, source) = s.sealing_key().unwrap();
+        let path = dir.path().join(KEY_FILE);
+        assert_eq!(source, KeySource::Generated(path.clone()));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "only its owner may read the key file");
+        }
+        // The next start reads the same key: what was sealed still opens.
+        let sealed = first.seal(b"NL91ABNA0417164300", "t").unwrap();
+        let (again, source) = s.sealing_key().unwrap();
+        assert_eq!(source, KeySource::File(path));
+        assert_eq!(again.open(&sealed, "t").unwrap(), b"NL91ABNA0417164300");
+    }
+
+    #[test]
+    fn a_production_setup_without_a_key_does_not_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut https = local(dir.path());
+        https.public_url = "https://buurtfonds.example.org".into();
+        let err = https.sealing_key().unwrap_err();
+        assert!(err.contains("BUURTFONDS_BANK_ACCOUNT_KEY"), "{err}");
+        let mut postgres = local(dir.path());
+        postgres.database_url = Some(SecretString::from("postgres://db/buurtfonds".to_string()));
+        assert!(postgres.sealing_key().is_err());
+        assert!(!dir.path().join(KEY_FILE).exists(), "no key file was made");
+
+        // With a configured key it starts; a wrong one is named.
+        https.bank_account_key = Some(SecretString::from(SealingKey::generate_base64()));
+        assert_eq!(https.sealing_key().unwrap().1, KeySource::Configured);
+        https.bank_account_key = Some(SecretString::from("too-short".to_string()));
+        assert!(https
+            .sealing_key()
+            .unwrap_err()
+            .contains("BUURTFONDS_BANK_ACCOUNT_KEY"));
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     address: SocketAddr,
+    /// Days bank accounts are kept after their initiative closed.
+    retention_days: i64,
     pub db: DatabaseConnection,
     /// What server functions and handlers see.
     pub state: AppState,
@@ -54,6 +56,8 @@ pub enum StartError {
     Mail(#[from] app::ssr::mail::MailSetupError),
     #[error("stripe: {0}")]
     Stripe(String),
+    #[error("bank account key: {0}")]
+    Sealing(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -69,7 +73,22 @@ impl Application {
     pub async fn build(settings: &Settings) -> Result<Application, StartError> {
         let db = crate::db::connect(settings).await?;
         crate::db::migrate(&db).await?;
-        Self::build_with_db(settings, db).await
+        let app = Self::build_with_db(settings, db).await?;
+        // The retention period ends at start too (and daily while serving).
+        app.purge_expired().await;
+        Ok(app)
+    }
+
+    /// Removes the bank accounts and payout account copies past the
+    /// retention period; a failure is logged and tried again next time.
+    async fn purge_expired(&self) {
+        let at = app::ssr::services::now();
+        if let Err(e) =
+            app::ssr::services::bank_accounts::purge_expired(&self.db, self.retention_days, at)
+                .await
+        {
+            tracing::error!(error = %e, "purging expired bank accounts failed");
+        }
     }
 
     /// Like [`Application::build`], with a database that is already connected and migrated.
@@ -90,6 +109,17 @@ impl Application {
             addr: settings.listen_addr,
             source,
         })?;
+        let (sealing, source) = settings.sealing_key().map_err(StartError::Sealing)?;
+        match source {
+            crate::config::KeySource::Configured => {}
+            crate::config::KeySource::File(path) | crate::config::KeySource::Generated(path) => {
+                tracing::warn!(
+                    key_file = %path.display(),
+                    "BUURTFONDS_BANK_ACCOUNT_KEY is not set: bank accounts are sealed with the \
+                     key in this file (fine for a local setup; losing it loses the accounts)"
+                );
+            }
+        }
         let mailer = match settings.smtp_url() {
             Some(url) => Mailer::smtp(url, &settings.mail_from)?,
             None => Mailer::to_directory(settings.data_dir.join("outbox"), &settings.mail_from)?,
@@ -107,12 +137,14 @@ impl Application {
                 Some(keys) => Some(keys.gateway().map_err(StartError::Stripe)?),
                 None => None,
             },
+            sealing,
         };
         let router = router(settings, app_state.clone(), address);
         Ok(Application {
             listener,
             router,
             address,
+            retention_days: settings.bank_account_retention_days,
             db,
             state: app_state,
         })
@@ -130,6 +162,21 @@ impl Application {
     /// An I/O error from the server or from installing the signal handlers.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let shutdown = shutdown_signal()?;
+        // Once a day the retention period ends for what has grown old since.
+        let (db, days) = (self.db.clone(), self.retention_days);
+        tokio::spawn(async move {
+            let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+            daily.tick().await; // the first tick is now: done at start already
+            loop {
+                daily.tick().await;
+                let at = app::ssr::services::now();
+                if let Err(e) =
+                    app::ssr::services::bank_accounts::purge_expired(&db, days, at).await
+                {
+                    tracing::error!(error = %e, "purging expired bank accounts failed");
+                }
+            }
+        });
         tracing::info!("listening on http://{}", self.address);
         println!("Buurtfonds is listening on http://{}", self.address);
         axum::serve(

@@ -113,13 +113,24 @@ fn seed_demo_then_serve_then_stop_gracefully_on_sigterm() {
         .arg("serve")
         .env("DATABASE_URL", &url)
         .env("BUURTFONDS_LISTEN_ADDR", "127.0.0.1:0")
+        .env("BUURTFONDS_DATA_DIR", dir.path())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    // Log lines (the warning about the local bank-account key) may come first.
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    while !line.contains("listening on") {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "no listening line"
+        );
+    }
+    assert!(
+        dir.path().join("bank-account.key").exists(),
+        "a local setup keeps its generated key in the data directory"
+    );
     let addr = line.trim().rsplit("http://").next().unwrap().to_string();
     let health = std::net::TcpStream::connect(&addr);
     assert!(health.is_ok(), "listening at {addr}");

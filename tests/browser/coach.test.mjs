@@ -1,7 +1,7 @@
 // The coach's side in a real browser: a coach claims a submitted initiative
 // and asks a question; the resident answers and resubmits; the coach
-// approves above their mandate; an admin co-signs; the coach records the
-// payout; the public page shows it funded. axe-core on every coach and admin page.
+// approves above their mandate; an admin co-signs; the resident gives a bank
+// account and the coach records the payout to it; the public page shows it funded. axe-core on every coach and admin page.
 import assert from 'node:assert/strict';
 import { test, useServerAndBrowser, phonePage, axeViolations, waitForHydration } from './harness.mjs';
 
@@ -90,8 +90,14 @@ test('from submission to payout: claim, question, resubmission, approval above t
   await admin.getByRole('button', { name: 'Mee ondertekenen', exact: true }).click();
   await admin.locator('.tag', { hasText: 'Toegekend' }).waitFor();
 
-  // Sanne records the bank transfer.
+  // Kees gives the bank account to pay to; Sanne records the bank transfer to it.
+  await kees.goto(url + `/me/initiatives/${id}`);
+  await kees.getByLabel('Naam van de rekeninghouder').fill('Kees Visser');
+  await kees.getByLabel('IBAN (rekeningnummer)').fill('NL91 ABNA 0417 1643 00');
+  await kees.getByRole('button', { name: 'Rekening opslaan' }).click();
+  await kees.getByText('Je rekening is opgeslagen.').waitFor();
   await sanne.goto(url + `/coach/initiatives/${id}`);
+  await sanne.locator('.transfer .iban', { hasText: 'NL91 ABNA 0417 1643 00' }).waitFor();
   await sanne.getByLabel('Kenmerk van de overboeking').fill('BF-2026-0095');
   await axe(sanne, 'payout form');
   await sanne.getByRole('button', { name: 'Uitbetaling vastleggen' }).click();

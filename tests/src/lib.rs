@@ -142,6 +142,11 @@ pub async fn spawn_app_configured(
         stripe_secret_key: None,
         stripe_webhook_secret: None,
         stripe_api_base: None,
+        // A key of its own per test, as a production setup configures one.
+        bank_account_key: Some(SecretString::from(
+            app::ssr::sealing::SealingKey::generate_base64(),
+        )),
+        bank_account_retention_days: 7 * 365 + 2,
     };
     configure(&mut settings);
     let app = Application::build(&settings).await.expect("server starts");
@@ -379,6 +384,30 @@ impl TestApp {
             .expect("coach neighbourhood");
         }
         id
+    }
+
+    /// Enters a bank account for initiative `id` as its initiator would (a
+    /// valid Dutch IBAN unless `iban` is given), without going through a page.
+    ///
+    /// # Panics
+    /// When the account is not accepted.
+    pub async fn enter_bank_account(&self, id: i64, holder: &str, iban: Option<&str>) {
+        use app::ssr::entities::initiatives;
+        use sea_orm::EntityTrait;
+        let initiator = initiatives::Entity::find_by_id(id)
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("initiative exists")
+            .initiator_id;
+        let account = app::domain::bank_account::BankAccount::parse(
+            holder,
+            iban.unwrap_or("NL91 ABNA 0417 1643 00"),
+        )
+        .expect("a valid bank account");
+        app::ssr::services::bank_accounts::save(&self.state, initiator, id, &account)
+            .await
+            .expect("bank account saved");
     }
 
     /// Fills the database with the demo data.

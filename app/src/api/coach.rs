@@ -144,6 +144,13 @@ pub struct CoachView {
     /// Today on the server (ISO date): the default payout date. The browser
     /// has no clock the app may rely on.
     pub today: String,
+    /// The masked IBAN of the account the resident entered for the payout.
+    #[serde(default)]
+    pub bank_account_masked: Option<String>,
+    /// The full account to transfer to: only for whoever may pay out now,
+    /// and every time it is shown it is written to the audit log.
+    #[serde(default)]
+    pub payout_account: Option<super::bank::PayoutAccount>,
 }
 
 /// One payout attempt as the coach sees it.
@@ -157,6 +164,9 @@ pub struct PayoutLine {
     /// The Stripe transfer or the bank reference.
     pub reference: String,
     pub failure: Option<String>,
+    /// A bank payout's account: the holder and the masked IBAN.
+    #[serde(default)]
+    pub account: Option<String>,
 }
 
 /// The coach's queue. Residents get 403, visitors go to sign in.
@@ -184,6 +194,24 @@ pub async fn coach_initiative(id: i64) -> Result<CoachView, ServerFnError> {
             .await
             .map_err(|e| e.into_server_error())?;
     view.stripe_on = state.stripe.is_some();
+    // The full account only on the payout (or top-up) form: while a Stripe payout's
+    // outcome is unknown no bank payout can be made, so nothing is opened.
+    let pays = view.allowed.iter().any(|a| a == "pay_out" || a == "top_up");
+    if pays && !view.stripe_pending {
+        view.payout_account =
+            crate::ssr::services::bank_accounts::reveal_for_payout(&state, &user, id)
+                .await
+                .map_err(|e| e.into_server_error())?;
+        if view.payout_account.is_some() {
+            // A page or answer with a full IBAN is kept by no cache.
+            if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                resp.insert_header(
+                    http::header::CACHE_CONTROL,
+                    http::HeaderValue::from_static("no-store"),
+                );
+            }
+        }
+    }
     Ok(view)
 }
 
@@ -302,16 +330,25 @@ pub async fn coach_step(
     }
 }
 
-/// Records a payout by bank transfer (reference and date): the initiative is funded.
+/// Records a payout by bank transfer (reference and date) to the account the
+/// resident entered (`account_revision`: the version the form showed): the
+/// initiative is funded.
 #[server(prefix = "/sf", endpoint = "record_payout")]
 pub async fn record_payout(
     csrf_token: String,
     id: i64,
     reference: String,
     transferred_on: String,
+    account_revision: Option<i64>,
 ) -> Result<FormFeedback, ServerFnError> {
     let _ = csrf_token; // checked by the CSRF middleware
-    record_bank_transfer(id, reference, transferred_on, BankTransfer::Payout).await
+    record_bank_transfer(
+        id,
+        reference,
+        transferred_on,
+        BankTransfer::Payout(account_revision),
+    )
+    .await
 }
 
 /// Records a top-up by bank transfer (reference and date): what arrived
@@ -331,7 +368,8 @@ pub async fn record_top_up(
 #[cfg(feature = "ssr")]
 #[derive(Clone, Copy)]
 enum BankTransfer {
-    Payout,
+    /// The grant's payout, to the account revision the form showed.
+    Payout(Option<i64>),
     TopUp,
 }
 
@@ -343,7 +381,7 @@ async fn record_bank_transfer(
     kind: BankTransfer,
 ) -> Result<FormFeedback, ServerFnError> {
     let form = match kind {
-        BankTransfer::Payout => "payout",
+        BankTransfer::Payout(_) => "payout",
         BankTransfer::TopUp => "top_up",
     };
     let back = format!("/coach/initiatives/{id}");
@@ -368,8 +406,9 @@ async fn record_bank_transfer(
         return Ok(crate::ssr::serverfn::refuse(feedback, &back));
     };
     let done = match kind {
-        BankTransfer::Payout => {
-            crate::ssr::services::coach::pay_out(&state, &user, id, reference, on).await
+        BankTransfer::Payout(account_revision) => {
+            crate::ssr::services::coach::pay_out(&state, &user, id, reference, on, account_revision)
+                .await
         }
         BankTransfer::TopUp => {
             crate::ssr::services::coach::top_up_by_bank(&state, &user, id, reference, on).await

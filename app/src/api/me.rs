@@ -66,6 +66,9 @@ pub struct OwnInitiativeView {
     /// out to the initiator in all, and what came after the payout and is
     /// still to be paid out (gifts and match, for a top-up).
     pub money: Option<OwnMoney>,
+    /// The bank account for a bank payout: only for the initiator, from submission on.
+    #[serde(default)]
+    pub bank_account: Option<super::bank::OwnBankAccount>,
 }
 
 /// The money of one's own initiative, in cents.
@@ -95,6 +98,9 @@ pub async fn my_initiative(id: i64) -> Result<OwnInitiativeView, ServerFnError> 
         .await
         .map_err(|e| e.into_server_error())?;
     view.stripe_on = state.stripe.is_some();
+    view.bank_account = crate::ssr::services::bank_accounts::for_owner(&state, user.id, id)
+        .await
+        .map_err(|e| e.into_server_error())?;
     Ok(view)
 }
 

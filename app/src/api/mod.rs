@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod bank;
 pub mod coach;
 pub mod forms;
 pub mod initiatives;

@@ -2,6 +2,7 @@
 //! money in cents, the initiative lifecycle, the ledger, and input types that
 //! check themselves once at the boundary.
 
+pub mod bank_account;
 pub mod ledger;
 pub mod lifecycle;
 pub mod money;

@@ -150,6 +150,9 @@ pub(super) static TEXTS: Texts = Texts {
         ("cosign_question", "Question from the co-signer"),
         ("release", "Back in the queue: another coach will pick it up"),
         ("reassign", "Handed to another coach"),
+        ("bank_account_set", "Bank account for the payout entered"),
+        ("bank_account_changed", "Bank account for the payout changed"),
+        ("bank_account_viewed", "Full bank account number viewed"),
     ],
     mail_verify_subject: "Confirm your e-mail address for Buurtfonds",
     mail_verify_body: |name, link| format!(
@@ -176,4 +179,5 @@ pub(super) static TEXTS: Texts = Texts {
     admin: &super::admin::EN,
     public: &super::public::EN,
     payments: &super::payments::EN,
+    bank: &super::bank::EN,
 };

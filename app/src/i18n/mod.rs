@@ -5,6 +5,7 @@
 //! context with [`use_lang`] and the strings with [`use_texts`].
 
 mod admin;
+mod bank;
 mod coach;
 mod en;
 mod nl;
@@ -13,6 +14,7 @@ mod public;
 mod wizard;
 
 pub use admin::AdminTexts;
+pub use bank::BankTexts;
 pub use coach::CoachTexts;
 pub use payments::PaymentTexts;
 pub use public::PublicTexts;
@@ -239,7 +241,7 @@ pub struct Texts {
     /// Names of the lifecycle states, by their stored name.
     pub states: [(&'static str, &'static str); 12],
     /// Names of the steps in a timeline, by action.
-    pub actions: [(&'static str, &'static str); 28],
+    pub actions: [(&'static str, &'static str); 31],
     pub mail_verify_subject: &'static str,
     /// (name, link)
     pub mail_verify_body: fn(&str, &str) -> String,
@@ -269,6 +271,8 @@ pub struct Texts {
     pub public: &'static PublicTexts,
     /// Online payments.
     pub payments: &'static PaymentTexts,
+    /// The bank account a grant is paid to.
+    pub bank: &'static BankTexts,
 }
 
 impl Texts {
@@ -291,6 +295,7 @@ impl Texts {
                 .or_else(|| self.coach.error(other))
                 .or_else(|| self.admin.error(other))
                 .or_else(|| self.payments.error(other))
+                .or_else(|| self.bank.error(other))
                 .map_or_else(|| self.err_generic.into(), Into::into),
         }
     }
@@ -326,6 +331,7 @@ impl Texts {
             "coach_told" => Some(self.coach.notice_coach_told),
             "saved" => Some(self.admin.notice_saved),
             "coach_invited" => Some(self.admin.notice_coach_invited),
+            "bank_account_saved" => Some(self.bank.saved),
             _ => None,
         }
     }

@@ -150,6 +150,9 @@ pub(super) static TEXTS: Texts = Texts {
         ("cosign_question", "Vraag van de tweede ondertekenaar"),
         ("release", "Teruggezet in de wachtrij: een andere buurtcoach pakt het op"),
         ("reassign", "Overgedragen aan een andere buurtcoach"),
+        ("bank_account_set", "Rekening voor de uitbetaling ingevuld"),
+        ("bank_account_changed", "Rekening voor de uitbetaling veranderd"),
+        ("bank_account_viewed", "Volledig rekeningnummer ingezien"),
     ],
     mail_verify_subject: "Bevestig je e-mailadres voor Buurtfonds",
     mail_verify_body: |name, link| format!(
@@ -176,4 +179,5 @@ pub(super) static TEXTS: Texts = Texts {
     admin: &super::admin::NL,
     public: &super::public::NL,
     payments: &super::payments::NL,
+    bank: &super::bank::NL,
 };

@@ -360,7 +360,7 @@ pub fn AuditPage() -> impl IntoView {
             <div class="field"><label for="kind">{a.filter_kind}</label>
                 <select id="kind" name="kind">
                     <option value="">{a.filter_any}</option>
-                    {std::iter::once("create").chain(kinds.iter().map(|k| k.name())).map(|k| {
+                    {std::iter::once("create").chain(kinds.iter().map(|k| k.name())).chain(crate::domain::bank_account::AUDIT_ONLY).map(|k| {
                         view! { <option value=k selected=move || filter.get().kind.as_deref() == Some(k)>{t.action(k)}</option> }
                     }).collect_view()}
                 </select></div>

@@ -258,6 +258,11 @@ fn Detail(d: CoachView, actions: Actions) -> impl IntoView {
                 {d.approver_name.clone().map(|n| view! { <p>{c.approved_by}": "{n}</p> })}
                 {d.approval_conditions.clone().map(|x| view! { <p>{c.conditions}": "{x}</p> })}
                 {d.fund_remaining_cents.map(|r| view! { <p>{c.fund_remaining}": "{money(r)}</p> })}
+                <p>{t.bank.coach_label}": "
+                    {match d.bank_account_masked.clone() {
+                        Some(masked) => view! { <span class="iban">{masked}</span> }.into_any(),
+                        None => view! { <span>{t.bank.coach_none}</span> }.into_any(),
+                    }}</p>
             </section>
         </div>
         <Decisions d=d.clone() actions/>
@@ -373,17 +378,49 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
             {may("pay_out").then(|| {
                 let feedback = page_feedback("payout", actions.payout);
                 let today = d.today.clone();
+                let b = t.bank;
+                let account_error = move || feedback.get().error("account").map(|code| view! {
+                    <p class="error" id="account-error">{t.error_message(&code)}</p>
+                });
                 view! {
                     <h3>{c.payout_title}</h3>
                     <TransferAmount cents=d.payout_cents gift_cents=d.payout_gift_cents/>
                     <ErrorSummary feedback/>
-                    <ActionForm action=actions.payout attr:class="stack boxed" attr:novalidate=true>
-                        <CsrfField/>
-                        <input type="hidden" name="id" value=id/>
-                        <Field name="reference" label=c.payout_reference maxlength=REFERENCE_MAX as u64 feedback/>
-                        <Field name="transferred_on" label=c.payout_date kind="date" initial=today feedback/>
-                        <button type="submit" class="button primary">{c.payout_submit}</button>
-                    </ActionForm>
+                    {match d.payout_account.clone() {
+                        Some(account) => view! {
+                            <ActionForm action=actions.payout attr:class="stack boxed" attr:novalidate=true>
+                                <CsrfField/>
+                                <input type="hidden" name="id" value=id/>
+                                <input type="hidden" name="account_revision" value=account.revision/>
+                                <div class="transfer" id="account">
+                                    <p><strong>{b.transfer_title}</strong></p>
+                                    {account_error}
+                                    <dl class="figures">
+                                        <div><dt>{b.transfer_holder}</dt><dd class="holder">{account.holder}</dd></div>
+                                        <div><dt>{b.transfer_iban}</dt><dd class="iban">{account.iban}</dd></div>
+                                        <div><dt>{b.transfer_amount}</dt><dd>{lang.money(Cents(d.payout_cents))}</dd></div>
+                                    </dl>
+                                    <p class="hint">{b.transfer_logged}</p>
+                                </div>
+                                <Field name="reference" label=c.payout_reference maxlength=REFERENCE_MAX as u64 feedback/>
+                                <Field name="transferred_on" label=c.payout_date kind="date" initial=today feedback/>
+                                <button type="submit" class="button primary">{c.payout_submit}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        None => {
+                            // No form to show the other fields' errors next to: shown here.
+                            let others = move || feedback.get().errors.into_iter()
+                                .filter(|e| e.field != "account")
+                                .map(|e| view! { <p class="error">{t.error_message(&e.code)}</p> })
+                                .collect_view();
+                            let why = if d.stripe_pending { t.payments.manual_blocked } else { b.transfer_missing };
+                            view! {
+                                {account_error}
+                                {others}
+                                <p class="notice" id="account">{why}</p>
+                            }.into_any()
+                        }
+                    }}
                 }
             })}
             {may("top_up").then(|| {
@@ -406,6 +443,15 @@ fn Decisions(d: CoachView, actions: Actions) -> impl IntoView {
                     <ActionForm action=actions.top_up attr:class="stack boxed" attr:novalidate=true>
                         <CsrfField/>
                         <input type="hidden" name="id" value=id/>
+                        {d.payout_account.clone().map(|account| {
+                            let b = t.bank;
+                            view! {
+                                <dl class="figures transfer">
+                                    <div><dt>{b.transfer_holder}</dt><dd class="holder">{account.holder}</dd></div>
+                                    <div><dt>{b.transfer_iban}</dt><dd class="iban">{account.iban}</dd></div>
+                                </dl>
+                            }
+                        })}
                         <Field name="reference" id="top_up-reference" label=c.payout_reference maxlength=REFERENCE_MAX as u64 feedback/>
                         <Field name="transferred_on" id="top_up-transferred_on" label=c.payout_date kind="date" initial=today feedback/>
                         <button type="submit" class="button">{g.top_up_bank_submit}</button>
@@ -600,6 +646,7 @@ fn StripePayouts(d: CoachView) -> impl IntoView {
                         {if p.method == "stripe" { "Stripe" } else { t.coach.payout_title }}" — "
                         <strong>{(g.payout_state)(&p.state)}</strong>
                         {(!p.reference.is_empty()).then(|| format!(" ({})", p.reference))}
+                        {p.account.clone().map(|a| view! { " — "<span class="iban">{a}</span> })}
                         {p.failure.clone().map(|f| format!(": {f}"))}
                     </li>
                 }).collect_view()}

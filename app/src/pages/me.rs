@@ -1,6 +1,7 @@
 //! `/me`: my initiatives, and one initiative with its timeline (from the
 //! event log), my coach, and the message thread.
 
+use crate::api::bank::{OwnBankAccount, SaveBankAccount};
 use crate::api::forms::{take_form_feedback, FormFeedback};
 use crate::api::me::{
     my_initiative, my_initiatives, my_notifications, my_privacy, EraseAccount,
@@ -195,8 +196,16 @@ pub fn MyInitiativePage() -> impl IntoView {
     let send = ServerAction::<SendMessage>::new();
     let withdraw = ServerAction::<WithdrawInitiative>::new();
     let withdraw_feedback = feedback_for("withdraw", withdraw);
+    let save_account = ServerAction::<SaveBankAccount>::new();
+    let account_feedback = feedback_for("bank_account", save_account);
     let detail = Resource::new_blocking(
-        move || (id.get(), send.version().get(), withdraw.version().get()),
+        move || {
+            (
+                id.get(),
+                send.version().get(),
+                withdraw.version().get() + save_account.version().get(),
+            )
+        },
         |(id, _, _)| my_initiative(id),
     );
     let kept = Resource::new_blocking(|| (), |_| take_form_feedback("message".into()));
@@ -246,6 +255,9 @@ pub fn MyInitiativePage() -> impl IntoView {
                                     </dl>
                                 </section>
                             }
+                        })}
+                        {d.bank_account.clone().map(|account| view! {
+                            <BankAccountForm id=i.id account action=save_account feedback=account_feedback/>
                         })}
                         <section aria-labelledby="timeline-title">
                             <h2 id="timeline-title">{t.timeline_title}</h2>
@@ -364,4 +376,46 @@ fn PayoutAccount(d: crate::api::me::OwnInitiativeView) -> impl IntoView {
         }
     });
     view! { {returned} {section} }
+}
+
+/// The bank account for a bank payout: what is on record (masked), and the
+/// form to enter or change it. Only the initiator sees this.
+#[component]
+fn BankAccountForm(
+    id: i64,
+    account: OwnBankAccount,
+    action: ServerAction<SaveBankAccount>,
+    feedback: Signal<FormFeedback>,
+) -> impl IntoView {
+    use crate::domain::bank_account::{HOLDER_MAX, IBAN_INPUT_MAX};
+    let b = use_texts().bank;
+    let current = match (&account.masked, &account.holder) {
+        (Some(masked), Some(holder)) => (b.current)(masked, holder),
+        (Some(masked), None) => (b.current_unreadable)(masked),
+        _ => b.none_yet.to_string(),
+    };
+    let holder = account.holder.clone().unwrap_or_default();
+    view! {
+        <section id="bank-account" aria-labelledby="bank-account-title">
+            <h2 id="bank-account-title">{b.title}</h2>
+            <p>{b.intro}</p>
+            <p class="current-account">{current}</p>
+            {if account.may_edit {
+                view! {
+                    <ErrorSummary feedback/>
+                    <ActionForm action attr:class="stack boxed" attr:novalidate=true>
+                        <CsrfField/>
+                        <input type="hidden" name="id" value=id/>
+                        <Field name="holder" label=b.holder_label hint=b.holder_hint.to_string()
+                            autocomplete="name" maxlength=HOLDER_MAX as u64 initial=holder feedback/>
+                        <Field name="iban" label=b.iban_label hint=b.iban_hint.to_string()
+                            autocomplete="off" maxlength=IBAN_INPUT_MAX as u64 feedback/>
+                        <button type="submit" class="button primary">{b.submit}</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! { <p>{b.locked}</p> }.into_any()
+            }}
+        </section>
+    }
 }

@@ -8,6 +8,7 @@ pub mod export;
 pub mod flash;
 pub mod mail;
 pub mod request;
+pub mod sealing;
 pub mod serverfn;
 pub mod services;
 pub mod session;
@@ -34,4 +35,6 @@ pub struct AppState {
     pub figures: services::public::FiguresCache,
     /// Stripe, when its keys are configured; `None` means online payments are off.
     pub stripe: Option<stripe_gateway::Gateway>,
+    /// The key that seals bank accounts at rest.
+    pub sealing: sealing::SealingKey,
 }

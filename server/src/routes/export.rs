@@ -9,7 +9,7 @@ pub async fn my_data(State(state): State<AppState>, headers: HeaderMap) -> Respo
     let Some(user) = super::viewer(&state, &headers).await else {
         return Redirect::to("/login?next=%2Fme%2Fexport.json").into_response();
     };
-    match app::ssr::services::export::my_data(&state.db, user.id).await {
+    match app::ssr::services::export::my_data(&state.db, &state.sealing, user.id).await {
         Ok(data) => (
             [
                 (header::CONTENT_TYPE, "application/json"),

@@ -523,6 +523,9 @@ pub async fn seed(db: &DatabaseConnection, n: usize) -> Result<Seeded, ServiceEr
                         updated_at: Set(at),
                         round: Set(0),
                         gift_cents: Set(0),
+                        // Bench residents enter no bank accounts.
+                        account_masked: Set(None),
+                        account_holder: Set(None),
                     });
                 }
             }

@@ -516,6 +516,40 @@ fn table() -> Vec<Row> {
     ]
 }
 
+/// The bank account a grant is paid to: only the initiator enters it; the
+/// approved initiative's page (with the payout form) for its coach and admins.
+/// Its own table, so each test stays well within the time a test may take.
+fn bank_table() -> Vec<Row> {
+    vec![
+        post(
+            "/sf/save_bank_account",
+            &[
+                ("id", "{id}"),
+                ("holder", "Iemand Anders"),
+                ("iban", "DE89 3704 0044 0532 0130 00"),
+            ],
+            SUBMITTED,
+            &[Owner],
+        ),
+        post(
+            "/sf/save_bank_account",
+            &[
+                ("id", "{id}"),
+                ("holder", "Iemand Anders"),
+                ("iban", "DE89 3704 0044 0532 0130 00"),
+            ],
+            APPROVED,
+            &[Owner],
+        ),
+        get(
+            "/me/initiatives/{id}",
+            APPROVED,
+            &[Owner, CoInitiator, StaffOnTeam],
+        ),
+        get("/sf/coach_initiative?id={id}", APPROVED, &[CoachOwn, Admin]),
+    ]
+}
+
 /// Demo data, with Joris no longer coaching Centrum, a co-initiator on
 /// every initiative of the table and Femke, a coach of every neighbourhood
 /// with a large mandate, on every team too; Nina coaches every
@@ -547,7 +581,14 @@ async fn fixture(app: &TestApp) {
             .unwrap();
         }
     }
+    // The approved one has a bank account to pay to.
+    let approved = app.initiative(APPROVED.title).await.id;
+    app.enter_bank_account(approved, "Stichting Huiswerk", Some(MARIA_IBAN))
+        .await;
 }
+
+/// The approved initiative's bank account (a valid Dutch IBAN).
+const MARIA_IBAN: &str = "NL02 ABNA 0123 4567 89";
 
 /// Everything a refused call could have changed.
 async fn fingerprint(app: &TestApp) -> String {
@@ -561,7 +602,7 @@ async fn fingerprint(app: &TestApp) -> String {
         .map(|i| (i.id, i.state, i.coach_id, i.beneficiaries))
         .collect();
     format!(
-        "{states:?} events={} messages={} ledger={} payouts={} co={} nbh={} mandates={:?} links={} budget={} strength={} funds={} fund_links={} steps={:?}",
+        "{states:?} events={} messages={} ledger={} payouts={} co={} nbh={} mandates={:?} links={} budget={} strength={} funds={} fund_links={} steps={:?} bank={:?}",
         events::Entity::find().count(db).await.unwrap(),
         messages::Entity::find().count(db).await.unwrap(),
         ledger_entries::Entity::find().count(db).await.unwrap(),
@@ -599,6 +640,14 @@ async fn fingerprint(app: &TestApp) -> String {
             .unwrap()
             .into_iter()
             .map(|i| (i.wizard_step, i.kind, i.amount_asked_cents))
+            .collect::<Vec<_>>(),
+        app::ssr::entities::bank_accounts::Entity::find()
+            .order_by_asc(app::ssr::entities::bank_accounts::Column::Id)
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|b| (b.initiative_id, b.revision, b.sealed))
             .collect::<Vec<_>>(),
     )
 }
@@ -693,28 +742,38 @@ const PARTS: usize = 4;
 
 #[tokio::test]
 async fn the_table_part_1_of_4_holds() {
-    check_rows(0).await;
+    answers_as_the_table_says(part(0)).await;
 }
 
 #[tokio::test]
 async fn the_table_part_2_of_4_holds() {
-    check_rows(1).await;
+    answers_as_the_table_says(part(1)).await;
 }
 
 #[tokio::test]
 async fn the_table_part_3_of_4_holds() {
-    check_rows(2).await;
+    answers_as_the_table_says(part(2)).await;
 }
 
 #[tokio::test]
 async fn the_table_part_4_of_4_holds() {
-    check_rows(3).await;
+    answers_as_the_table_says(part(3)).await;
 }
 
-/// Every function and route of part `part` answers each kind of person as
-/// the table says.
-async fn check_rows(part: usize) {
-    for row in table().into_iter().skip(part).step_by(PARTS) {
+#[tokio::test]
+async fn the_bank_account_functions_answer_each_kind_of_person_as_the_table_says() {
+    answers_as_the_table_says(bank_table()).await;
+}
+
+/// Part `n` of the table.
+fn part(n: usize) -> Vec<Row> {
+    table().into_iter().skip(n).step_by(PARTS).collect()
+}
+
+/// Every function and route of `rows` answers each kind of person as the
+/// table says.
+async fn answers_as_the_table_says(rows: Vec<Row>) {
+    for row in rows {
         let app = spawn_app().await;
         fixture(&app).await;
         let ids = Ids::of(&app, &row.case).await;
@@ -790,4 +849,73 @@ async fn a_second_coach_with_enough_mandate_may_co_sign_but_the_approver_may_not
         .await;
     assert_eq!(resp.status(), 302);
     assert_eq!(app.initiative(AWAITING.title).await.state, "approved");
+}
+
+/// The full IBAN is opened only for whoever may pay out now — the claiming
+/// coach and admins — on every page and function of the initiative a person
+/// can reach, and every time it is, the audit log says who. The masked IBAN
+/// is for them and the initiator; co-initiators, other residents, other
+/// coaches and visitors see no trace of the account.
+#[tokio::test]
+async fn only_who_may_pay_out_sees_the_full_iban_and_every_view_is_logged() {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let app = spawn_app().await;
+    fixture(&app).await;
+    let ids = Ids::of(&app, &APPROVED).await;
+    let electronic = "NL02ABNA0123456789";
+    let masked = "NL** **** **** **67 89";
+    let views = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            events::Entity::find()
+                .filter(events::Column::Action.eq("bank_account_viewed"))
+                .all(&db)
+                .await
+                .unwrap()
+        }
+    };
+    for who in EVERYONE {
+        become_(&app, APPROVED.email(who)).await;
+        let before = views(&app).await.len();
+        let mut seen = String::new();
+        for path in [
+            "/me/initiatives/{id}",
+            "/sf/my_initiative?id={id}",
+            "/coach/initiatives/{id}",
+            "/sf/coach_initiative?id={id}",
+            "/initiatives/{id}",
+            "/sf/load_public_initiative?id={id}",
+            "/api/v1/initiatives/{id}",
+            "/me",
+            "/coach",
+        ] {
+            seen.push_str(&app.text(&ids.fill(path)).await);
+        }
+        let pays = matches!(who, CoachOwn | Admin);
+        assert_eq!(seen.contains(MARIA_IBAN), pays, "{who:?}: the full IBAN");
+        assert!(
+            !seen.contains(electronic),
+            "{who:?}: shown in groups of four only"
+        );
+        assert_eq!(
+            seen.contains(masked),
+            pays || who == Owner,
+            "{who:?}: the masked IBAN"
+        );
+        assert_eq!(
+            seen.contains("Stichting Huiswerk"),
+            pays || who == Owner,
+            "{who:?}: the holder"
+        );
+        let after = views(&app).await;
+        if pays {
+            assert!(after.len() > before, "{who:?}: the view is logged");
+            let me = app.user_id(APPROVED.email(who).unwrap()).await;
+            assert!(after[before..].iter().all(|e| e.actor_id == Some(me)
+                && e.initiative_id == ids.id
+                && e.reason.as_deref() == Some(masked)));
+        } else {
+            assert_eq!(after.len(), before, "{who:?}: nothing was opened");
+        }
+    }
 }

@@ -375,6 +375,7 @@ async fn a_coach_claims_asks_approves_above_the_mandate_an_admin_cosigns_and_the
         "committed on co-signing"
     );
 
+    app.enter_bank_account(id, "Kees Jansen", None).await;
     app.switch_to(SANNE).await;
     let pay = |reference: &'static str| {
         let id_s = id_s.clone();

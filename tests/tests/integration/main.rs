@@ -6,6 +6,7 @@ mod account_pages;
 mod accounts;
 mod admin;
 mod authorization;
+mod bank_accounts;
 mod coach;
 mod cosign;
 mod csrf;

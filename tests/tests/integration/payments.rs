@@ -158,6 +158,7 @@ async fn without_keys_payments_say_so_and_manual_payouts_still_work() {
             .await
     )
     .ends_with("payout=off"));
+    app.enter_bank_account(id, "Maria de Vries", None).await;
     let today = chrono::Utc::now().date_naive().to_string();
     let resp = app
         .post_form(
@@ -1095,6 +1096,8 @@ async fn twenty_concurrent_payouts_of_both_kinds_pay_exactly_once_on_both_databa
         };
         let id = app.initiative(HUISWERK).await.id;
         onboard(&app, &fake, id).await;
+        // The bank payouts have an account to go to: they really race.
+        app.enter_bank_account(id, "Maria de Vries", None).await;
         let fund = app.initiative(HUISWERK).await.fund_id.unwrap();
         let before = ledger::fund_figures(&app.db, fund).await.unwrap();
         let id_s = id.to_string();
@@ -1269,6 +1272,7 @@ async fn gifts_reach_the_initiator_with_the_payout_and_what_comes_later_as_a_top
             continue;
         };
         let id = app.initiative(HUISWERK).await.id;
+        app.enter_bank_account(id, "Maria de Vries", None).await;
         give(&app, &fake, id, "20", "").await;
         app.sign_in(JORIS).await;
         let page = app.text(&format!("/coach/initiatives/{id}")).await;
@@ -1294,6 +1298,12 @@ async fn gifts_reach_the_initiator_with_the_payout_and_what_comes_later_as_a_top
         assert_eq!(owed.len(), 1);
         assert_eq!((owed[0].initiative_id, owed[0].cents), (id, 2_000));
         give(&app, &fake, id, "10", "").await;
+        let page = app.text(&format!("/coach/initiatives/{id}")).await;
+        assert!(page.contains("Aanvulling uitbetalen"), "{backend:?}");
+        assert!(
+            page.contains("class=\"iban\"") && page.contains("Maria de Vries"),
+            "{backend:?}: the top-up form shows where to transfer to"
+        );
         let top_up = app
             .post_form(
                 "/sf/record_top_up",

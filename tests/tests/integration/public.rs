@@ -388,6 +388,41 @@ async fn openapi_feed_sitemap_and_opengraph_describe_the_public_data() {
     assert!(page.contains(&format!("/initiatives/{}\"", one.id)));
 }
 
+/// Every page, API answer, feed and download a visitor can reach (of the
+/// data in the database now).
+pub(crate) async fn public_paths(app: &TestApp) -> Vec<String> {
+    let mut paths: Vec<String> = [
+        "/",
+        "/initiatives",
+        "/neighbourhoods",
+        "/api/v1/initiatives?limit=100",
+        "/api/v1/neighbourhoods",
+        "/api/v1/openapi.json",
+        "/initiatives.csv",
+        "/neighbourhoods.csv",
+        "/feed.xml",
+        "/sitemap.xml",
+        "/sitemaps/pages.xml",
+        "/sitemaps/initiatives-0.xml",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    for id in public_ids(app).await {
+        paths.push(format!("/initiatives/{id}"));
+        paths.push(format!("/api/v1/initiatives/{id}"));
+        paths.push(format!("/sf/load_public_initiative?id={id}"));
+    }
+    for n in neighbourhoods::Entity::find().all(&app.db).await.unwrap() {
+        paths.push(format!("/neighbourhoods/{}", n.slug));
+        paths.push(format!("/api/v1/neighbourhoods/{}", n.slug));
+        paths.push(format!("/initiatives?neighbourhood={}", n.slug));
+    }
+    paths.push("/sf/recent_funded".into());
+    paths.push("/sf/list_neighbourhoods".into());
+    paths
+}
+
 /// Every private field of every initiative and person gets a marker; no
 /// marker may appear on any page, API answer, feed or download the public
 /// can reach.
@@ -504,35 +539,7 @@ async fn no_private_field_reaches_any_public_place() {
         .is_some());
 
     // Everything a visitor can reach.
-    let mut paths: Vec<String> = [
-        "/",
-        "/initiatives",
-        "/neighbourhoods",
-        "/api/v1/initiatives?limit=100",
-        "/api/v1/neighbourhoods",
-        "/api/v1/openapi.json",
-        "/initiatives.csv",
-        "/neighbourhoods.csv",
-        "/feed.xml",
-        "/sitemap.xml",
-        "/sitemaps/pages.xml",
-        "/sitemaps/initiatives-0.xml",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect();
-    for id in public_ids(&app).await {
-        paths.push(format!("/initiatives/{id}"));
-        paths.push(format!("/api/v1/initiatives/{id}"));
-        paths.push(format!("/sf/load_public_initiative?id={id}"));
-    }
-    for n in neighbourhoods::Entity::find().all(&app.db).await.unwrap() {
-        paths.push(format!("/neighbourhoods/{}", n.slug));
-        paths.push(format!("/api/v1/neighbourhoods/{}", n.slug));
-        paths.push(format!("/initiatives?neighbourhood={}", n.slug));
-    }
-    paths.push("/sf/recent_funded".into());
-    paths.push("/sf/list_neighbourhoods".into());
+    let paths = public_paths(&app).await;
     let mut checked = 0;
     for path in &paths {
         let resp = app.get(path).await;

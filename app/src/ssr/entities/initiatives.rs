@@ -40,6 +40,8 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(has_many = "super::bank_accounts::Entity")]
+    BankAccounts,
     #[sea_orm(has_many = "super::budget_lines::Entity")]
     BudgetLines,
     #[sea_orm(has_many = "super::co_initiators::Entity")]
@@ -106,6 +108,12 @@ pub enum Relation {
         on_delete = "Restrict"
     )]
     Users1,
+}
+
+impl Related<super::bank_accounts::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::BankAccounts.def()
+    }
 }
 
 impl Related<super::budget_lines::Entity> for Entity {

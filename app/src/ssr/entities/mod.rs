@@ -3,6 +3,7 @@
 pub mod prelude;
 
 pub mod auth_tokens;
+pub mod bank_accounts;
 pub mod budget_lines;
 pub mod co_initiators;
 pub mod coach_mandates;

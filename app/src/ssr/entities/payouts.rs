@@ -25,6 +25,8 @@ pub struct Model {
     pub round: i32,
     /// How much of `cents` is neighbours' gifts (the rest: grant and match).
     pub gift_cents: i64,
+    pub account_masked: Option<String>,
+    pub account_holder: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

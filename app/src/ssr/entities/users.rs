@@ -30,6 +30,8 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(has_many = "super::bank_accounts::Entity")]
+    BankAccounts,
     #[sea_orm(has_many = "super::auth_tokens::Entity")]
     AuthTokens,
     #[sea_orm(has_many = "super::co_initiators::Entity")]
@@ -48,6 +50,12 @@ pub enum Relation {
     Receipts,
     #[sea_orm(has_many = "super::sessions::Entity")]
     Sessions,
+}
+
+impl Related<super::bank_accounts::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::BankAccounts.def()
+    }
 }
 
 impl Related<super::auth_tokens::Entity> for Entity {

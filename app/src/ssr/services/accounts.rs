@@ -275,6 +275,8 @@ pub async fn reset_password(
         .filter(users::Column::VerifiedAt.is_null())
         .exec(&txn)
         .await?;
+    // The bank accounts go; the masked copies on payout records stay.
+    super::bank_accounts::erase_for_user(&txn, user_id).await?;
     session::destroy_all(&txn, user_id).await?;
     txn.commit().await?;
     Ok(user_id)
@@ -418,7 +420,9 @@ pub async fn invite_coach(
 /// e-mail address, name, contact and bank details, sessions, tokens,
 /// notifications, team memberships. Open initiatives are withdrawn first
 /// (their coach hears of it). What must stay stays, without a name: the
-/// texts of public initiatives, the event log and every money record.
+/// texts of public initiatives, the event log and every money record — a
+/// bank payout keeps the holder and masked IBAN it went to, until the
+/// retention period ends (see `bank_accounts::purge_expired`).
 ///
 /// # Errors
 /// [`AccountError::BadCredentials`] for a wrong password, or a service error.
@@ -490,6 +494,8 @@ pub async fn erase(
         .filter(users::Column::Id.eq(user_id))
         .exec(&txn)
         .await?;
+    // The bank accounts go; the masked copies on payout records stay.
+    super::bank_accounts::erase_for_user(&txn, user_id).await?;
     session::destroy_all(&txn, user_id).await?;
     auth_tokens::Entity::delete_many()
         .filter(auth_tokens::Column::UserId.eq(user_id))

@@ -550,6 +550,11 @@ pub async fn detail(
     let payouts = attempts
         .into_iter()
         .map(|p| crate::api::coach::PayoutLine {
+            account: match (p.account_holder, p.account_masked) {
+                (Some(holder), Some(masked)) => Some(format!("{holder}, {masked}")),
+                (None, Some(masked)) => Some(masked),
+                _ => None,
+            },
             reference: p.stripe_transfer_id.or(p.reference).unwrap_or_default(),
             method: p.method,
             state: p.state,
@@ -614,6 +619,8 @@ pub async fn detail(
         account_ready,
         stripe_pending,
         today: chrono::Utc::now().date_naive().to_string(),
+        bank_account_masked: super::bank_accounts::masked(db, id).await?,
+        payout_account: None,
     })
 }
 
@@ -676,18 +683,23 @@ pub async fn step(
     Ok(())
 }
 
-/// Records a manual payout (bank transfer) and tells the resident.
+/// Records a manual payout (bank transfer) to the bank account the resident
+/// entered — `account_revision` is the version of it the payout form showed
+/// — and tells the resident.
 ///
 /// # Errors
-/// The refused transition (403/409), not found, a database error.
+/// The refused transition (403/409), not found, [`ServiceError::Invalid`]
+/// on `account` when no account was entered or it changed since the form
+/// was shown, a database error.
 pub async fn pay_out(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
     reference: String,
     transferred_on: chrono::NaiveDate,
+    account_revision: Option<i64>,
 ) -> Result<(), ServiceError> {
-    staff_initiative(state, user, id).await?;
+    let initiative = staff_initiative(state, user, id).await?;
     if super::payments::unsettled_payout(&state.db, id)
         .await?
         .is_some()
@@ -698,6 +710,11 @@ pub async fn pay_out(
             message: "stripe_payout_pending".into(),
         });
     }
+    // Who may not pay out learns nothing about the account.
+    lifecycle::check(&state.db, &initiative, Some(user.id), &Action::PayOut).await?;
+    let account =
+        super::bank_accounts::copy_for_payout(&state.db, &state.sealing, id, account_revision)
+            .await?;
     lifecycle::pay_out_manually(
         &state.db,
         id,
@@ -705,6 +722,7 @@ pub async fn pay_out(
         lifecycle::ManualPayout {
             reference: reference.clone(),
             transferred_on,
+            account,
         },
     )
     .await?;
@@ -727,7 +745,7 @@ pub async fn top_up_by_bank(
     reference: String,
     transferred_on: chrono::NaiveDate,
 ) -> Result<(), ServiceError> {
-    staff_initiative(state, user, id).await?;
+    let initiative = staff_initiative(state, user, id).await?;
     if super::payments::unsettled_payout(&state.db, id)
         .await?
         .is_some()
@@ -737,6 +755,11 @@ pub async fn top_up_by_bank(
             message: "stripe_payout_pending".into(),
         });
     }
+    // Who may not top up learns nothing about the account; the top-up goes
+    // to the account the resident entered now.
+    lifecycle::check(&state.db, &initiative, Some(user.id), &Action::TopUp).await?;
+    let account =
+        super::bank_accounts::copy_for_payout(&state.db, &state.sealing, id, None).await?;
     lifecycle::top_up_manually(
         &state.db,
         id,
@@ -744,6 +767,7 @@ pub async fn top_up_by_bank(
         lifecycle::ManualPayout {
             reference: reference.clone(),
             transferred_on,
+            account,
         },
     )
     .await?;

@@ -2,18 +2,26 @@
 
 use crate::ssr::entities::{
     budget_lines, co_initiators, events, initiatives, messages, notifications, own_strength_lines,
-    users,
+    payouts, users,
 };
 use crate::ssr::error::ServiceError;
+use crate::ssr::sealing::SealingKey;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
-/// The person's account, their initiatives (started or joined) with lines and
-/// history, the messages they wrote, and their notifications.
+/// The person's account, their initiatives (started or joined) with lines,
+/// history and payouts, the bank accounts they entered (in full: opening
+/// them is written to the audit log), the messages they wrote, and their
+/// notifications.
 ///
 /// # Errors
-/// [`ServiceError::NotFound`] for an unknown user, or a database error.
-pub async fn my_data(db: &DatabaseConnection, user_id: i64) -> Result<Value, ServiceError> {
+/// [`ServiceError::NotFound`] for an unknown user, a database error, or a
+/// bank account that cannot be opened.
+pub async fn my_data(
+    db: &DatabaseConnection,
+    key: &SealingKey,
+    user_id: i64,
+) -> Result<Value, ServiceError> {
     let user = users::Entity::find_by_id(user_id)
         .one(db)
         .await?
@@ -51,6 +59,16 @@ pub async fn my_data(db: &DatabaseConnection, user_id: i64) -> Result<Value, Ser
             .order_by_asc(events::Column::Id)
             .all(db)
             .await?;
+        // What was paid out, and to which account (masked), for initiatives I started.
+        let paid = if i.initiator_id == user_id {
+            payouts::Entity::find()
+                .filter(payouts::Column::InitiativeId.eq(i.id))
+                .order_by_asc(payouts::Column::Id)
+                .all(db)
+                .await?
+        } else {
+            Vec::new()
+        };
         list.push(json!({
             "id": i.id,
             "role": if i.initiator_id == user_id { "initiator" } else { "co_initiator" },
@@ -69,6 +87,11 @@ pub async fn my_data(db: &DatabaseConnection, user_id: i64) -> Result<Value, Ser
                 "who": s.who, "kind": s.contribution_kind, "description": s.description, "value_cents": s.value_cents,
             })).collect::<Vec<_>>(),
             "budget_lines": budget.iter().map(|b| json!({ "item": b.item, "cents": b.cents })).collect::<Vec<_>>(),
+            "payouts": paid.iter().map(|p| json!({
+                "cents": p.cents, "method": p.method, "state": p.state,
+                "reference": p.reference, "transferred_on": p.transferred_on.map(|d| d.to_string()),
+                "account_holder": p.account_holder, "account_masked": p.account_masked,
+            })).collect::<Vec<_>>(),
             "history": history.iter().map(|e| json!({
                 "at": e.at.to_rfc3339(), "action": e.action, "to_state": e.to_state,
                 "amount_cents": e.amount_cents, "reason": e.reason,
@@ -85,6 +108,7 @@ pub async fn my_data(db: &DatabaseConnection, user_id: i64) -> Result<Value, Ser
         .order_by_asc(notifications::Column::Id)
         .all(db)
         .await?;
+    let bank_accounts = super::bank_accounts::export_for_user(db, key, user_id).await?;
     Ok(json!({
         "exported_at": chrono::Utc::now().to_rfc3339(),
         "account": {
@@ -96,11 +120,11 @@ pub async fn my_data(db: &DatabaseConnection, user_id: i64) -> Result<Value, Ser
             "language": user.locale,
             "phone": user.phone,
             "address": user.address,
-            "iban": user.iban,
             "verified_at": user.verified_at.map(|d| d.to_rfc3339()),
             "created_at": user.created_at.to_rfc3339(),
         },
         "initiatives": list,
+        "bank_accounts": bank_accounts,
         "messages_written": written.iter().map(|m| json!({
             "initiative_id": m.initiative_id, "at": m.created_at.to_rfc3339(), "body": m.body,
         })).collect::<Vec<_>>(),

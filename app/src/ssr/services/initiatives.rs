@@ -94,6 +94,7 @@ pub async fn public<C: ConnectionTrait>(
         .filter(events::Column::InitiativeId.eq(id))
         // What the co-signer asks the approver stays among staff.
         .filter(events::Column::Action.is_not_in(["message", "edit", "cosign_question"]))
+        .filter(events::Column::Action.is_not_in(super::bank_accounts::AUDIT_ONLY))
         .order_by_asc(events::Column::Id)
         .all(db)
         .await?

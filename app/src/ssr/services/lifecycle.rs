@@ -72,11 +72,15 @@ pub struct ManualPayout {
     /// The bank transfer's reference.
     pub reference: String,
     pub transferred_on: chrono::NaiveDate,
+    /// The bank account it went to (the revision the payer saw); the step
+    /// is refused if the account changed since.
+    pub account: super::bank_accounts::AccountCopy,
 }
 
-/// Pays out by bank transfer: the `PayOut` step and the payout record in one
-/// transaction. The payout's idempotency key is derived from the initiative,
-/// so a double click or a retry can never record a second payout.
+/// Pays out by bank transfer: the `PayOut` step and the payout record (with
+/// the account it went to) in one transaction. The payout's idempotency key
+/// is derived from the initiative, so a double click or a retry can never
+/// record a second payout.
 ///
 /// # Errors
 /// As [`perform`].
@@ -174,6 +178,14 @@ async fn perform_recording(
             result = Err(e);
         }
     }
+    if let (Ok(_), Some(payout)) = (&result, &payout) {
+        // The account the payer saw must still be the one on record.
+        if let Err(e) =
+            super::bank_accounts::still_at(&txn, initiative_id, payout.account.revision).await
+        {
+            result = Err(e);
+        }
+    }
     if let (Ok(done), Some(payout)) = (&result, payout) {
         let cents = done.transition.amount.map_or(0, |c| c.0);
         let gift_cents = match done.transition.money {
@@ -207,6 +219,8 @@ async fn perform_recording(
             created_by: Set(actor_id),
             created_at: Set(at),
             updated_at: Set(at),
+            account_masked: Set(Some(payout.account.masked)),
+            account_holder: Set(Some(payout.account.holder)),
             ..Default::default()
         })
         .exec_without_returning(&txn)

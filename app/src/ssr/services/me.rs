@@ -153,6 +153,7 @@ pub async fn detail(
         payout_account,
         stripe_on: false,
         payout_returned,
+        bank_account: None,
         initiative: summary(&initiative, &names),
         timeline: history.team_timeline(),
         messages: history.messages(),
@@ -209,7 +210,7 @@ impl History {
         Ok(self.names.clone())
     }
 
-    /// The lifecycle steps (edits and messages are not steps), as staff read them.
+    /// The lifecycle steps (edits, messages and the bank account's audit lines are not steps), as staff read them.
     pub(crate) fn timeline(&self) -> Vec<TimelineItem> {
         self.steps(false)
     }
@@ -229,6 +230,7 @@ impl History {
             .iter()
             .filter(|e| e.action != "message" && e.action != "edit")
             .filter(|e| !(for_team && STAFF_ONLY.contains(&e.action.as_str())))
+            .filter(|e| !super::bank_accounts::AUDIT_ONLY.contains(&e.action.as_str()))
             .map(|e| TimelineItem {
                 on: e.at.date_naive().to_string(),
                 action: e.action.clone(),

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod bank_accounts;
 pub mod coach;
 pub mod export;
 pub mod initiatives;

@@ -100,18 +100,6 @@ pub async fn perform(
     Ok(done)
 }
 
-/// Tells the initiative's claiming coach (only them) of a step named `kind`.
-async fn tell_coach(
-    state: &AppState,
-    initiative_id: i64,
-    kind: &str,
-    detail: Option<&str>,
-) -> Result<(), ServiceError> {
-    let initiative = find_initiative(&state.db, initiative_id).await?;
-    let people: BTreeSet<i64> = initiative.coach_id.into_iter().collect();
-    deliver(state, &initiative, people, kind, detail).await
-}
-
 /// Tells the initiative's team (initiator and co-initiators) of a step named `kind`.
 async fn tell_team(
     state: &AppState,
@@ -179,6 +167,24 @@ pub async fn tell(
     let db = &state.db;
     let initiative = find_initiative(db, initiative_id).await?;
     let people = other_party(db, &initiative, actor_id).await?;
+    deliver(state, &initiative, people, kind, detail).await
+}
+
+/// Notifies (in-app and by e-mail) the claiming coach of `initiative_id`
+/// only, of `kind` — a step meant for them (a co-signer's decline or
+/// question), or a change they must know before they act (the bank account
+/// they are about to transfer to). Nobody is told while no coach has claimed it.
+///
+/// # Errors
+/// A database error.
+pub async fn tell_coach(
+    state: &AppState,
+    initiative_id: i64,
+    kind: &str,
+    detail: Option<&str>,
+) -> Result<(), ServiceError> {
+    let initiative = find_initiative(&state.db, initiative_id).await?;
+    let people: BTreeSet<i64> = initiative.coach_id.into_iter().collect();
     deliver(state, &initiative, people, kind, detail).await
 }
 

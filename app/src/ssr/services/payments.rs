@@ -617,6 +617,15 @@ async fn book_payout(
     transfer: &str,
 ) -> Result<(), ServiceError> {
     let txn = state.db.begin().await?;
+    // The initiative's row first, as every step takes it: a bank payout that
+    // holds it and inserts its payout row would otherwise wait on this
+    // payout's new row while this waits on the initiative (a deadlock on
+    // PostgreSQL, seen as a 500 when both kinds race).
+    initiatives::Entity::update_many()
+        .col_expr(initiatives::Column::UpdatedAt, Expr::value(now()))
+        .filter(initiatives::Column::Id.eq(payout.initiative_id))
+        .exec(&txn)
+        .await?;
     let claimed = payouts::Entity::update_many()
         .col_expr(payouts::Column::State, Expr::value("paid"))
         .col_expr(
