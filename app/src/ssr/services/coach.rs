@@ -699,6 +699,38 @@ pub async fn pay_out(
     transferred_on: chrono::NaiveDate,
     account_revision: Option<i64>,
 ) -> Result<(), ServiceError> {
+    let transfer = (reference, transferred_on);
+    pay_by_bank(state, user, id, Action::PayOut, transfer, account_revision).await
+}
+
+/// Records a top-up paid by bank transfer (what arrived after the payout,
+/// to the account the resident entered now) and tells the resident.
+///
+/// # Errors
+/// The refused step ([`TransitionError::InvalidAmount`]: nothing to top
+/// up), no account (`account`), not found, a database error.
+pub async fn top_up_by_bank(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    reference: String,
+    transferred_on: chrono::NaiveDate,
+) -> Result<(), ServiceError> {
+    let transfer = (reference, transferred_on);
+    pay_by_bank(state, user, id, Action::TopUp, transfer, None).await
+}
+
+/// A bank transfer of `action` (`PayOut` or `TopUp`), with its reference
+/// and date, to the account the resident entered (`account_revision`: the
+/// version the form showed, if it said).
+async fn pay_by_bank(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    action: Action,
+    (reference, transferred_on): (String, chrono::NaiveDate),
+    account_revision: Option<i64>,
+) -> Result<(), ServiceError> {
     let initiative = staff_initiative(state, user, id).await?;
     if super::payments::unsettled_payout(&state.db, id)
         .await?
@@ -711,14 +743,16 @@ pub async fn pay_out(
         });
     }
     // Who may not pay out learns nothing about the account.
-    lifecycle::check(&state.db, &initiative, Some(user.id), &Action::PayOut).await?;
+    lifecycle::check(&state.db, &initiative, Some(user.id), &action).await?;
     let account =
         super::bank_accounts::copy_for_payout(&state.db, &state.sealing, id, account_revision)
             .await?;
-    lifecycle::pay_out_manually(
+    let what = action.name();
+    lifecycle::pay_manually(
         &state.db,
         id,
         user.id,
+        action,
         lifecycle::ManualPayout {
             reference: reference.clone(),
             transferred_on,
@@ -726,53 +760,8 @@ pub async fn pay_out(
         },
     )
     .await?;
-    if let Err(e) = notify::tell(state, id, Some(user.id), "pay_out", Some(&reference)).await {
+    if let Err(e) = notify::tell(state, id, Some(user.id), what, Some(&reference)).await {
         tracing::error!(error = %e, "payout notification failed");
-    }
-    Ok(())
-}
-
-/// Records a top-up paid by bank transfer (what arrived after the payout)
-/// and tells the resident.
-///
-/// # Errors
-/// The refused step ([`TransitionError::InvalidAmount`]: nothing to top
-/// up), not found, a database error.
-pub async fn top_up_by_bank(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    reference: String,
-    transferred_on: chrono::NaiveDate,
-) -> Result<(), ServiceError> {
-    let initiative = staff_initiative(state, user, id).await?;
-    if super::payments::unsettled_payout(&state.db, id)
-        .await?
-        .is_some()
-    {
-        return Err(ServiceError::Invalid {
-            field: "reference",
-            message: "stripe_payout_pending".into(),
-        });
-    }
-    // Who may not top up learns nothing about the account; the top-up goes
-    // to the account the resident entered now.
-    lifecycle::check(&state.db, &initiative, Some(user.id), &Action::TopUp).await?;
-    let account =
-        super::bank_accounts::copy_for_payout(&state.db, &state.sealing, id, None).await?;
-    lifecycle::top_up_manually(
-        &state.db,
-        id,
-        user.id,
-        lifecycle::ManualPayout {
-            reference: reference.clone(),
-            transferred_on,
-            account,
-        },
-    )
-    .await?;
-    if let Err(e) = notify::tell(state, id, Some(user.id), "top_up", Some(&reference)).await {
-        tracing::error!(error = %e, "top-up notification failed");
     }
     Ok(())
 }

@@ -77,47 +77,29 @@ pub struct ManualPayout {
     pub account: super::bank_accounts::AccountCopy,
 }
 
-/// Pays out by bank transfer: the `PayOut` step and the payout record (with
-/// the account it went to) in one transaction. The payout's idempotency key
-/// is derived from the initiative, so a double click or a retry can never
-/// record a second payout.
+/// Pays out by bank transfer — the grant's payout (`PayOut`) or a top-up of
+/// what arrived after it (`TopUp`) — with its payout record (and the account
+/// it went to) in one transaction. The payout's idempotency key is derived
+/// from the initiative and the round, so a double click or a retry can
+/// never record a second one.
 ///
 /// # Errors
-/// As [`perform`].
-pub async fn pay_out_manually(
+/// As [`perform`]; a refused step for any other action.
+pub async fn pay_manually(
     db: &DatabaseConnection,
     initiative_id: i64,
     actor_id: i64,
+    action: Action,
     payout: ManualPayout,
 ) -> Result<Performed, ServiceError> {
+    if !matches!(action, Action::PayOut | Action::TopUp) {
+        return Err(ServiceError::Conflict);
+    }
     perform_recording(
         db,
         initiative_id,
         Some(actor_id),
-        Action::PayOut,
-        Some(payout.reference.clone()),
-        now(),
-        Some(payout),
-    )
-    .await
-}
-
-/// Records a top-up paid by bank transfer: what arrived after the payout
-/// (gifts, their match), with its payout record, in one transaction.
-///
-/// # Errors
-/// As [`perform`].
-pub async fn top_up_manually(
-    db: &DatabaseConnection,
-    initiative_id: i64,
-    actor_id: i64,
-    payout: ManualPayout,
-) -> Result<Performed, ServiceError> {
-    perform_recording(
-        db,
-        initiative_id,
-        Some(actor_id),
-        Action::TopUp,
+        action,
         Some(payout.reference.clone()),
         now(),
         Some(payout),
