@@ -121,6 +121,16 @@ async fn reconcile(settings: &Settings) -> anyhow::Result<u8> {
             );
         }
     }
+    let disputes = app::ssr::services::payments::disputed_gifts(&db).await?;
+    if !disputes.is_empty() {
+        println!("disputed gifts:");
+        for d in &disputes {
+            println!(
+                "  {} ({}): initiative {} ({}), {} cents held",
+                d.dispute, d.outcome, d.initiative_id, d.title, d.held_cents
+            );
+        }
+    }
     if differences.is_empty() {
         println!("reconciled: the ledger and Stripe agree (no differences)");
         return Ok(0);

@@ -386,6 +386,8 @@ pub enum Reconciliation {
     Done {
         differences: Vec<(String, Option<i64>, Option<i64>)>,
         owed: Vec<(i64, String, i64)>,
+        /// Disputed gifts: (dispute id, initiative id, title, cents held, outcome).
+        disputes: Vec<(String, i64, String, i64, String)>,
     },
 }
 
@@ -403,6 +405,20 @@ pub async fn reconcile() -> Result<Reconciliation, ServerFnError> {
         .into_iter()
         .map(|o| (o.initiative_id, o.title, o.cents))
         .collect();
+    let disputes = crate::ssr::services::payments::disputed_gifts(&state.db)
+        .await
+        .map_err(|e| e.into_server_error())?
+        .into_iter()
+        .map(|d| {
+            (
+                d.dispute,
+                d.initiative_id,
+                d.title,
+                d.held_cents,
+                d.outcome.to_string(),
+            )
+        })
+        .collect();
     match crate::ssr::services::payments::reconcile(&state.db, gateway).await {
         Ok(list) => Ok(Reconciliation::Done {
             differences: list
@@ -410,6 +426,7 @@ pub async fn reconcile() -> Result<Reconciliation, ServerFnError> {
                 .map(|d| (d.what, d.ledger_cents, d.stripe_cents))
                 .collect(),
             owed,
+            disputes,
         }),
         Err(crate::ssr::error::ServiceError::Gateway(e)) => {
             tracing::warn!(error = %e, "reconciliation could not reach Stripe");

@@ -72,6 +72,9 @@ pub struct PaymentTexts {
     pub my_gifts: &'static str,
     pub my_paid: &'static str,
     pub my_still_to_pay: &'static str,
+    pub disputes_title: &'static str,
+    pub disputes_intro: &'static str,
+    pub dispute_outcome: fn(&str) -> &'static str,
     pub owed_title: &'static str,
     pub owed_intro: &'static str,
 }
@@ -145,6 +148,14 @@ pub(super) static NL: PaymentTexts = PaymentTexts {
     my_gifts: "Gegeven door buren",
     my_paid: "Aan jou uitbetaald",
     my_still_to_pay: "Nog uit te betalen (giften en verdubbeling van na de uitbetaling)",
+    disputes_title: "Betwiste giften",
+    disputes_intro: "De bank van een gever betwist de betaling. Wat het initiatief nog had, staat apart tot de bank beslist; bij verlies gaat de gift terug naar de gever en de verdubbeling terug naar het fonds.",
+    dispute_outcome: |o| match o {
+        "open" => "apart gezet, de bank beslist nog",
+        "won" => "gewonnen: weer van het initiatief",
+        "lost" => "verloren: terug naar de gever",
+        _ => "onbekend",
+    },
     owed_title: "Giften die per bank zijn doorbetaald",
     owed_intro: "De bank van het fonds heeft deze giften van buren met de uitbetaling aan de initiatiefnemer overgemaakt. De giften zelf kwamen binnen via Stripe en staan op het Stripe-saldo van het platform: ze horen naar de bankrekening van het fonds.",
 };
@@ -218,6 +229,14 @@ pub(super) static EN: PaymentTexts = PaymentTexts {
     my_gifts: "Given by neighbours",
     my_paid: "Paid out to you",
     my_still_to_pay: "Still to be paid out (gifts and match after the payout)",
+    disputes_title: "Disputed gifts",
+    disputes_intro: "A giver's bank disputes the payment. What the initiative still had is held apart until the bank decides; when lost, the gift goes back to the giver and the match back to the fund.",
+    dispute_outcome: |o| match o {
+        "open" => "held, the bank has not decided",
+        "won" => "won: the initiative's again",
+        "lost" => "lost: back to the giver",
+        _ => "unknown",
+    },
     owed_title: "Gifts paid out by bank",
     owed_intro: "The fund's bank transferred these neighbours' gifts to the initiator with the payout. The gifts themselves came in through Stripe and are on the platform's Stripe balance: they are owed to the fund's bank account.",
 };

@@ -429,7 +429,7 @@ pub fn ReconcilePage() -> impl IntoView {
                 Err(_) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
                 Ok(crate::api::admin::Reconciliation::Off) => view! { <p>{g.payments_off}</p> }.into_any(),
                 Ok(crate::api::admin::Reconciliation::Unreachable) => view! { <p class="error">{g.reconcile_failed}</p> }.into_any(),
-                Ok(crate::api::admin::Reconciliation::Done { differences, owed }) => view! {
+                Ok(crate::api::admin::Reconciliation::Done { differences, owed, disputes }) => view! {
                     {if differences.is_empty() {
                         view! { <p class="notice" role="status">{g.reconcile_none}</p> }.into_any()
                     } else {
@@ -450,6 +450,19 @@ pub fn ReconcilePage() -> impl IntoView {
                             </div>
                         }.into_any()
                     }}
+                    {(!disputes.is_empty()).then(|| view! {
+                        <h2>{g.disputes_title}</h2>
+                        <p>{g.disputes_intro}</p>
+                        <ul>
+                            {disputes.into_iter().map(|(dispute, id, title, cents, outcome)| view! {
+                                <li>
+                                    <a href=format!("/coach/initiatives/{id}")>{title}</a>": "
+                                    {lang.money(Cents(cents))}" — "{(g.dispute_outcome)(&outcome)}
+                                    " ("{dispute}")"
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })}
                     {(!owed.is_empty()).then(|| view! {
                         <h2>{g.owed_title}</h2>
                         <p>{g.owed_intro}</p>

@@ -1474,6 +1474,25 @@ async fn a_disputed_gift_is_held_a_lost_one_reversed_with_its_match_and_reconcil
             reconcile(&app).await
         );
 
+        // Reconciliation lists both: one lost, one won, each with what it held.
+        let listed = payments::disputed_gifts(&app.db).await.unwrap();
+        let mut seen: Vec<_> = listed
+            .iter()
+            .map(|d| (d.dispute.clone(), d.held_cents, d.outcome))
+            .collect();
+        seen.sort();
+        let mut expected = vec![
+            (dispute.clone(), 10_000, "lost"),
+            (second.clone(), 3_000, "won"),
+        ];
+        expected.sort();
+        assert_eq!(seen, expected, "{backend:?}");
+        app.switch_to("admin@buurtfonds.test").await;
+        let page = app.text("/admin/reconcile").await;
+        assert!(page.contains("Betwiste giften"), "{backend:?}");
+        assert!(page.contains("verloren: terug naar de gever") && page.contains("gewonnen"));
+        app.switch_to(JORIS).await;
+
         // Disputed after it was paid out: nothing left to hold, so
         // reconciliation lists what Stripe took.
         onboard(&app, &fake, id).await;

@@ -1473,6 +1473,105 @@ pub async fn owed_to_fund_bank(db: &DatabaseConnection) -> Result<Vec<OwedToFund
         .collect())
 }
 
+/// A disputed gift as the ledger has booked it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DisputedGift {
+    /// Stripe's dispute id (`du_…`).
+    pub dispute: String,
+    pub initiative_id: i64,
+    pub title: String,
+    /// What was held apart when it opened.
+    pub held_cents: i64,
+    /// `open`, `won` or `lost`.
+    pub outcome: &'static str,
+}
+
+/// Every dispute the ledger has booked, newest first: open (held), won or
+/// lost. A gift disputed after it was paid out had nothing left to hold;
+/// [`reconcile`] lists that one as a difference with Stripe.
+///
+/// # Errors
+/// A database error.
+pub async fn disputed_gifts(db: &DatabaseConnection) -> Result<Vec<DisputedGift>, ServiceError> {
+    use crate::ssr::entities::ledger_transactions;
+    use std::collections::BTreeMap;
+    let mut by_dispute: BTreeMap<String, (i64, Vec<String>)> = BTreeMap::new();
+    for t in ledger_transactions::Entity::find()
+        .filter(ledger_transactions::Column::Memo.starts_with("dispute:"))
+        .filter(ledger_transactions::Column::Kind.is_in([
+            "dispute_hold",
+            "dispute_won",
+            "dispute_lost",
+        ]))
+        .all(db)
+        .await?
+    {
+        let entry = by_dispute
+            .entry(t.memo.trim_start_matches("dispute:").to_string())
+            .or_insert((t.initiative_id.unwrap_or_default(), Vec::new()));
+        entry.1.push(t.kind);
+    }
+    let titles: BTreeMap<i64, String> = initiatives::Entity::find()
+        .filter(initiatives::Column::Id.is_in(by_dispute.values().map(|(i, _)| *i)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.title))
+        .collect();
+    let mut list = Vec::with_capacity(by_dispute.len());
+    for (dispute, (initiative_id, kinds)) in by_dispute.into_iter().rev() {
+        let held = ledger::sum_for_memo(
+            db,
+            &format!("dispute:{dispute}"),
+            AccountKey::InitiativeDisputed(initiative_id),
+        )
+        .await?;
+        let outcome = if kinds.iter().any(|k| k == "dispute_lost") {
+            "lost"
+        } else if kinds.iter().any(|k| k == "dispute_won") {
+            "won"
+        } else {
+            "open"
+        };
+        // Open: what is held now; settled: what was held when it opened.
+        let held_cents = if outcome == "open" {
+            held.0
+        } else {
+            ledger_hold(db, &dispute).await?
+        };
+        list.push(DisputedGift {
+            dispute,
+            initiative_id,
+            title: titles.get(&initiative_id).cloned().unwrap_or_default(),
+            held_cents,
+            outcome,
+        });
+    }
+    Ok(list)
+}
+
+/// What the hold of dispute `dispute` put apart.
+async fn ledger_hold(db: &DatabaseConnection, dispute: &str) -> Result<i64, ServiceError> {
+    use crate::ssr::entities::{ledger_entries, ledger_transactions};
+    let Some(hold) = ledger_transactions::Entity::find()
+        .filter(ledger_transactions::Column::Memo.eq(format!("dispute:{dispute}")))
+        .filter(ledger_transactions::Column::Kind.eq("dispute_hold"))
+        .one(db)
+        .await?
+    else {
+        return Ok(0);
+    };
+    // The hold moves cofunded → disputed: its one positive entry is what it held.
+    Ok(ledger_entries::Entity::find()
+        .filter(ledger_entries::Column::TransactionId.eq(hold.id))
+        .filter(ledger_entries::Column::Cents.gt(0))
+        .all(db)
+        .await?
+        .iter()
+        .map(|e| e.cents)
+        .sum())
+}
+
 /// Compares the ledger with Stripe's balance transactions, per object:
 /// every gift (charge minus refunds, by payment) and every Stripe payout
 /// (transfer minus reversals). Lists every difference; none when they agree.
